@@ -1,0 +1,169 @@
+"""`safeharbor`: the one console command for running the platform."""
+
+import argparse
+import os
+import sys
+
+
+def _setup(demo: bool = False) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeharbor.settings")
+    if demo:
+        os.environ.setdefault("SAFEHARBOR_DEMO", "1")
+    import django
+
+    django.setup()
+
+
+def _call(*args, **kwargs) -> None:
+    from django.core.management import call_command
+
+    call_command(*args, **kwargs)
+
+
+def _prepare(verbosity: int = 1) -> None:
+    """Bring the database and static files up to date (safe to repeat)."""
+    _call("migrate", interactive=False, verbosity=verbosity)
+    _call("collectstatic", interactive=False, verbosity=0)
+
+
+def _serve(host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from safeharbor.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 20)
+
+        def load(self):
+            return application
+
+    print(f"Safe Harbor is serving at http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
+    Server().run()
+
+
+def cmd_demo(args) -> None:
+    _setup(demo=True)
+    from django.conf import settings
+
+    print(f"Data directory: {settings.HOME}", flush=True)
+    _prepare(verbosity=0)
+    from safeharbor.core.demo import DEMO_PASSWORD, load_demo
+
+    summary = load_demo(stdout=sys.stdout)
+    print(summary, flush=True)
+    print(
+        f"\nDemo accounts (password for all: {DEMO_PASSWORD} — for demo installations only, "
+        "never use it in production):"
+    )
+    from safeharbor.core.demo import demo_accounts
+
+    for username, role, scope in demo_accounts():
+        print(f"  {username:<14} {role:<12} {scope}")
+    if not args.no_serve:
+        _serve(args.host, args.port, args.workers, args.threads)
+
+
+def cmd_serve(args) -> None:
+    _setup()
+    _prepare(verbosity=0)
+    _serve(args.host, args.port, args.workers, args.threads)
+
+
+def cmd_worker(args) -> None:
+    _setup()
+    _call("migrate", interactive=False, verbosity=0)
+    options = {"no_reload": True}
+    if args.once:
+        options.update(batch=True, startup_delay=False)
+    _call("db_worker", **options)
+
+
+def cmd_migrate(args) -> None:
+    _setup()
+    _call("migrate", interactive=False)
+
+
+def cmd_createsuperuser(args) -> None:
+    _setup()
+    _call("createsuperuser")
+
+
+def cmd_load_taxonomy(args) -> None:
+    _setup()
+    from safeharbor.core.actions import load_taxonomy
+    from safeharbor.core.errors import ActionError
+
+    try:
+        created = load_taxonomy(args.file)
+    except ActionError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        sys.exit(2)
+    print(
+        "Taxonomy loaded: {domains} new domains, {units} new units, {categories} new categories.".format(**created)
+    )
+
+
+def cmd_manage(args) -> None:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["safeharbor manage", *args.rest])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safeharbor",
+        description="Safe Harbor (平安港湾): the grassroots social-governance platform. "
+        "Data lives in $SAFEHARBOR_HOME (default ./var); DATABASE_URL=postgres://... uses PostgreSQL.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def server_options(p):
+        p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        p.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+
+    p = sub.add_parser("demo", help="set up the demo district (once) and serve it")
+    server_options(p)
+    p.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="serve an existing installation (gunicorn)")
+    server_options(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run background tasks: deadline sweeps, notifications, training")
+    p.add_argument("--once", action="store_true", help="run what is due now and exit")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("migrate", help="create or update the database tables")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("createsuperuser", help="create an administrator account")
+    p.set_defaults(func=cmd_createsuperuser)
+
+    p = sub.add_parser("load-taxonomy", help="load domains, units and categories from a YAML file")
+    p.add_argument("file", help="a file in the format of taxonomy.yaml")
+    p.set_defaults(func=cmd_load_taxonomy)
+
+    p = sub.add_parser("manage", help="run any Django management command", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Writes of the core app: taxonomy loading, personal-data reveal, audit entries."""
+
+from pathlib import Path
+
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from safeharbor.core import access
+from safeharbor.core.errors import ActionError
+from safeharbor.core.models import AuditLog, Category, Domain, Unit
+from safeharbor.core.taxonomy import DEFAULT_TAXONOMY, parse_taxonomy
+
+
+def record_audit(*, actor, action: str, target=None, field: str = "", reason: str = "", ip: str | None = None,
+                 target_type: str = "", target_id: str = "", target_repr: str = "") -> AuditLog:
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = str(target.pk)
+        target_repr = str(target)[:200]
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action, target_type=target_type, target_id=target_id, target_repr=target_repr,
+        field=field, reason=reason, ip=ip,
+    )
+
+
+@transaction.atomic
+def load_taxonomy(source: str | Path | None = None, *, actor=None) -> dict[str, int]:
+    """Create or update domains, units and categories from a taxonomy file.
+
+    The whole file is checked before anything is written; a bad entry raises ActionError
+    naming the entry and field, and the database is left as it was.
+    Returns the number of rows created per section.
+    """
+    path = Path(source) if source else DEFAULT_TAXONOMY
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ActionError(_("Cannot read the taxonomy file %(path)s: %(error)s") % {"path": path, "error": exc}) from exc
+    taxonomy = parse_taxonomy(text)
+
+    created = {"domains": 0, "units": 0, "categories": 0}
+    domains = {}
+    for row in taxonomy.domains:
+        obj, was_created = Domain.objects.update_or_create(code=row["code"], defaults=row)
+        domains[obj.code] = obj
+        created["domains"] += was_created
+    units = {}
+    for row in taxonomy.units:
+        obj, was_created = Unit.objects.update_or_create(code=row["code"], defaults=row)
+        units[obj.code] = obj
+        created["units"] += was_created
+    for row in taxonomy.categories:
+        defaults = {**row, "domain": domains[row["domain"]], "default_unit": units[row["unit"]]}
+        del defaults["unit"]
+        _obj, was_created = Category.objects.update_or_create(code=row["code"], defaults=defaults)
+        created["categories"] += was_created
+    if actor is not None:
+        record_audit(actor=actor, action=AuditLog.Action.CONFIG, target_type="taxonomy", target_repr=str(path))
+    return created
+
+
+# Which encrypted fields of which models may be revealed, and through which scope.
+REVEALABLE = {
+    "core.user": (access.visible_users, {"phone", "id_number"}),
+}
+
+
+def register_revealable(label: str, visible, fields: set[str]) -> None:
+    """Other apps register their personal-data fields here (mediation parties, ...)."""
+    REVEALABLE[label] = (visible, set(fields))
+
+
+@transaction.atomic
+def reveal_personal_field(*, actor, label: str, pk, field: str, reason: str, ip: str | None = None) -> str:
+    """Return the clear value of a personal-data field and write the audit entry.
+
+    Only objects in the actor's scope can be revealed (others answer 404), and a reason
+    is required: revealing is a deliberate, recorded act.
+    """
+    if label not in REVEALABLE or field not in REVEALABLE[label][1]:
+        raise Http404
+    visible, _fields = REVEALABLE[label]
+    obj = access.get_visible_or_404(visible(actor), pk=pk)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ActionError(_("Say why you need to see this in full (for the audit log)."), extra={"field": "reason"})
+    record_audit(actor=actor, action=AuditLog.Action.REVEAL, target=obj, field=field, reason=reason, ip=ip)
+    return getattr(obj, field)

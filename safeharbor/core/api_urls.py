@@ -1,0 +1,21 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from rest_framework.permissions import AllowAny
+
+from safeharbor.core import api
+
+urlpatterns = [
+    path("auth/token/", api.TokenView.as_view(), name="api_token"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema", permission_classes=[AllowAny]), name="api_docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api_schema", permission_classes=[AllowAny]), name="api_redoc"),
+    path("areas/", api.AreaList.as_view(), name="api_area_list"),
+    path("areas/<int:pk>/", api.AreaDetail.as_view(), name="api_area_detail"),
+    path("units/", api.UnitList.as_view(), name="api_unit_list"),
+    path("units/<int:pk>/", api.UnitDetail.as_view(), name="api_unit_detail"),
+    path("categories/", api.CategoryList.as_view(), name="api_category_list"),
+    path("categories/<int:pk>/", api.CategoryDetail.as_view(), name="api_category_detail"),
+    path("harbors/", api.HarborList.as_view(), name="api_harbor_list"),
+    path("harbors/<int:pk>/", api.HarborDetail.as_view(), name="api_harbor_detail"),
+]

@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from safeharbor.core import navigation
+
+
+def site(request):
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "DEMO_MODE": settings.DEMO_MODE,
+        "nav_items": navigation.items_for(getattr(request, "user", None), request.path),
+    }
