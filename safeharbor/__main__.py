@@ -65,7 +65,7 @@ def cmd_demo(args) -> None:
     from safeharbor.core.demo import demo_accounts
 
     for username, role, scope in demo_accounts():
-        print(f"  {username:<14} {role:<12} {scope}")
+        print(f"  {username:<24} {role:<10} {scope}")
     if not args.no_serve:
         _serve(args.host, args.port, args.workers, args.threads)
 

@@ -163,6 +163,7 @@ FIRST_DAY_OF_WEEK = 1
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = HOME / "media"
 STORAGES = {

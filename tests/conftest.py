@@ -23,6 +23,8 @@ REQUIRE_BROWSER = os.environ.get("SAFEHARBOR_REQUIRE_BROWSER") == "1"
 REQUIRE_POSTGRES = os.environ.get("SAFEHARBOR_REQUIRE_POSTGRES") == "1"
 
 _static = override_settings(
+    WHITENOISE_USE_FINDERS=True,
+    WHITENOISE_AUTOREFRESH=True,
     STORAGES={
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

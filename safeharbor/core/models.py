@@ -310,3 +310,20 @@ def masked(obj: models.Model, field_name: str) -> str:
     """The display form of an encrypted field of any model."""
     field = obj._meta.get_field(field_name)
     return MASKERS[getattr(field, "mask", "name")](getattr(obj, field_name))
+
+
+class Holiday(models.Model):
+    """An override of the working-day calendar: a public holiday or an adjusted working day
+    (调休). Wins over the calendar library, and covers years the library does not know yet."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"), default=False)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday or adjusted working day")
+        verbose_name_plural = _("holiday calendar")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
