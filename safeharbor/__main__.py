@@ -79,10 +79,7 @@ def cmd_serve(args) -> None:
 def cmd_worker(args) -> None:
     _setup()
     _call("migrate", interactive=False, verbosity=0)
-    options = {"no_reload": True}
-    if args.once:
-        options.update(batch=True, startup_delay=False)
-    _call("db_worker", **options)
+    _call("safeharbor_worker", once=args.once)
 
 
 def cmd_migrate(args) -> None:

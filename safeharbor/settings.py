@@ -6,7 +6,6 @@ SQLite in $SAFEHARBOR_HOME by default; DATABASE_URL=postgres://... switches to P
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from safeharbor.lib.home import (
     env_bool,
@@ -47,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "safeharbor.core",
+    "safeharbor.matters",
 ]
 
 MIDDLEWARE = [
@@ -179,9 +179,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF takes the WWW-Authenticate header from the first class, so that
+    # unauthenticated requests answer 401 (SessionAuthentication alone would give 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
@@ -212,3 +214,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+# --- Matter deadlines and the sweep ------------------------------------------------------
+SWEEP_WARN_HOURS = env_int("SWEEP_WARN_HOURS", 24)  # warn at most this long before a deadline
+SWEEP_SUPERVISE_AFTER_HOURS = env_int("SWEEP_SUPERVISE_AFTER_HOURS", 0)  # overdue → 督办
+SWEEP_ESCALATE_AFTER_HOURS = env_int("SWEEP_ESCALATE_AFTER_HOURS", 24)  # overdue → parent area
+SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
+SUPERVISION_REPLY_WORKDAYS = env_int("SUPERVISION_REPLY_WORKDAYS", 2)

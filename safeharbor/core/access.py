@@ -32,6 +32,8 @@ class Scope:
     harbor_ids: frozenset[int] = frozenset()
     port_ids: frozenset[int] = frozenset()
     school_ids: frozenset[int] = frozenset()
+    # Harbors whose matters they see (harbor and school staff; port staff see their unit's).
+    matter_harbor_ids: frozenset[int] = frozenset()
     read_only: bool = True
 
     def area_q(self, field: str = "area") -> Q:
@@ -77,12 +79,17 @@ def scope_for(user) -> Scope:
             school = School.objects.get(pk=user.school_id)
             unit_ids.add(school.unit_id)
             harbor_ids.update(Harbor.objects.filter(school_id=school.pk).values_list("pk", flat=True))
+        if not (paths or unit_ids or harbor_ids or port_ids or school_ids):
+            # Assigned to nothing yet: sees nothing (not even the district-wide units).
+            user._safeharbor_scope = NOTHING
+            return NOTHING
         scope = Scope(
             area_paths=_roots(paths),
             unit_ids=frozenset(unit_ids),
             harbor_ids=frozenset(harbor_ids),
             port_ids=frozenset(port_ids),
             school_ids=frozenset(school_ids),
+            matter_harbor_ids=frozenset(harbor_ids if user.role != Role.PORT_STAFF else ()),
             read_only=user.role in READ_ONLY_ROLES,
         )
     user._safeharbor_scope = scope
@@ -110,11 +117,13 @@ def visible_areas(user) -> QuerySet[Area]:
     scope = scope_for(user)
     if scope.everything:
         return Area.objects.all()
-    harbor_area_ids = Harbor.objects.filter(pk__in=scope.harbor_ids).values("area_id")
+    harbor_area_ids = Harbor.objects.filter(
+        Q(pk__in=scope.harbor_ids) | Q(host_unit_id__in=scope.unit_ids)
+    ).values("area_id")
     school_area_ids = School.objects.filter(pk__in=scope.school_ids).values("area_id")
     return Area.objects.filter(
         scope.area_q(field="")  # the assigned subtrees
-        | Q(pk__in=harbor_area_ids)  # the area of a harbor they staff
+        | Q(pk__in=harbor_area_ids)  # the area of a harbor they staff or their unit hosts
         | Q(pk__in=school_area_ids)  # the area of their school
     )
 
@@ -166,12 +175,81 @@ def visible_users(user) -> QuerySet[User]:
         return User.objects.all()
     if scope is NOTHING:
         return User.objects.none()
+    harbors = visible_harbors(user).values("pk")
     return User.objects.filter(
         Q(pk=user.pk)  # themselves
         | Q(unit_id__in=scope.unit_ids)  # colleagues of their unit
-        | Q(harbor_id__in=scope.harbor_ids)  # staff of their harbor
+        | Q(school_id__in=scope.school_ids)  # colleagues at their school
+        | Q(harbor_id__in=harbors)  # staff of the harbors they see
+        | Q(port__harbor_id__in=harbors)  # staff of those harbors' ports
         | scope.area_q(field="areas")  # people assigned to areas in their subtrees
+        | scope.area_q(field="unit__area")  # members of units based in their subtrees
+        | scope.area_q(field="school__area")  # staff of schools in their subtrees
     ).distinct()
+
+
+def visible_matters(user) -> QuerySet:
+    from safeharbor.matters.models import Matter
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Matter.objects.all()
+    if scope is NOTHING:
+        return Matter.objects.none()
+    condition = Q(pk__in=[])
+    for path in scope.area_paths:
+        condition |= Q(area_path__startswith=path)  # matters in their area subtrees
+    if scope.unit_ids:
+        condition |= Q(unit_id__in=scope.unit_ids)  # matters their unit is responsible for
+        condition |= Q(  # matters their unit works on as a co-unit
+            pk__in=Matter.co_units.through.objects.filter(unit_id__in=scope.unit_ids).values("matter_id")
+        )
+    if scope.matter_harbor_ids:
+        condition |= Q(harbor_id__in=scope.matter_harbor_ids)  # matters brought to their harbor
+    return Matter.objects.filter(condition)
+
+
+def visible_supervisions(user) -> QuerySet:
+    from safeharbor.matters.models import Supervision
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Supervision.objects.all()
+    if scope is NOTHING:
+        return Supervision.objects.none()
+    return Supervision.objects.filter(
+        Q(unit_id__in=scope.unit_ids)  # orders addressed to their unit
+        | Q(pk__in=Supervision.matters.through.objects.filter(  # orders about matters they can see
+            matter__in=visible_matters(user)).values("supervision_id"))
+    )
+
+
+def visible_meetings(user) -> QuerySet:
+    from safeharbor.matters.models import Meeting
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Meeting.objects.all()
+    if scope is NOTHING:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(
+        scope.area_q()  # meetings held for an area of their subtrees
+        | Q(organizer_id__in=scope.unit_ids)  # meetings their unit organized
+        | Q(pk__in=Meeting.attending_units.through.objects.filter(  # meetings their unit attended
+            unit_id__in=scope.unit_ids).values("meeting_id"))
+        | Q(harbor_id__in=scope.harbor_ids)  # meetings of their harbor (a school's joint meetings)
+    )
+
+
+def visible_commendations(user) -> QuerySet:
+    from safeharbor.matters.models import Commendation
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Commendation.objects.all()
+    if scope is NOTHING:
+        return Commendation.objects.none()
+    return Commendation.objects.filter(scope.area_q() | Q(unit_id__in=scope.unit_ids))
 
 
 def get_visible_or_404(queryset: QuerySet, **lookup):

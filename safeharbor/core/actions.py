@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from safeharbor.core import access
 from safeharbor.core.errors import ActionError
-from safeharbor.core.models import AuditLog, Category, Domain, Unit
+from safeharbor.core.models import Area, AuditLog, Category, Domain, Unit
 from safeharbor.core.taxonomy import DEFAULT_TAXONOMY, parse_taxonomy
 
 
@@ -59,6 +59,16 @@ def load_taxonomy(source: str | Path | None = None, *, actor=None) -> dict[str, 
     if actor is not None:
         record_audit(actor=actor, action=AuditLog.Action.CONFIG, target_type="taxonomy", target_repr=str(path))
     return created
+
+
+def sync_area_paths(area) -> int:
+    """Refresh the copies of area paths kept on matters after `area`'s subtree moved."""
+    from safeharbor.matters.models import Matter
+
+    updated = 0
+    for pk, path in Area.objects.filter(path__startswith=area.path).values_list("pk", "path"):
+        updated += Matter.objects.filter(area_id=pk).exclude(area_path=path).update(area_path=path)
+    return updated
 
 
 # Which encrypted fields of which models may be revealed, and through which scope.

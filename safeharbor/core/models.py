@@ -22,14 +22,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if (get_language() or "zh-hans").startswith("en") and self.name_en:
             return self.name_en
         return self.name_zh
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Area(MP_Node):
@@ -49,7 +49,8 @@ class Area(MP_Node):
         COMPOUND = "compound", _("residential compound")
 
     steplen = 3
-    node_order_by = ["code"]
+    # No node_order_by: siblings keep insertion order, so existing paths never shift when
+    # an area is added (matters keep a copy of their area's path).
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
