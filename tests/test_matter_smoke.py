@@ -1,8 +1,8 @@
 """A matter's whole life through the actions, as the dispatcher and the unit live it."""
 
 import pytest
-from django.utils import timezone
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from safeharbor.core.errors import ConflictError
 from safeharbor.core.models import User

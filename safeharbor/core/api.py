@@ -21,6 +21,10 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "message" not in response.data:
         detail = response.data.get("detail")
+        # An error about no field in particular (wrong password, ...) is the message itself.
+        non_field = response.data.get("non_field_errors")
+        if not detail and isinstance(non_field, list) and non_field:
+            detail = non_field[0]
         response.data = {
             "message": str(detail) if detail else _("Please correct the fields named in “extra”."),
             "extra": {k: v for k, v in response.data.items() if k != "detail"},
@@ -147,6 +151,11 @@ class TokenView(ObtainAuthToken):
     @extend_schema(responses={200: TokenResponseSerializer}, auth=[])
     def post(self, request, *args, **kwargs):
         serializer = self.serializer_class(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes flags the request it saw, DRF's own, so AxesMiddleware never turns
+            # it into the lockout answer: say so here instead of "wrong password".
+            if getattr(request, "axes_locked_out", False):
+                raise ActionError(_("Too many failed log-in attempts"), status_code=status.HTTP_429_TOO_MANY_REQUESTS)
+            raise serializers.ValidationError(serializer.errors)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key}, status=status.HTTP_200_OK)

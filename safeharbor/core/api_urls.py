@@ -1,6 +1,5 @@
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
 from safeharbor.core import api
@@ -9,7 +8,6 @@ urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api_token"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema", permission_classes=[AllowAny]), name="api_docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api_schema", permission_classes=[AllowAny]), name="api_redoc"),
     path("areas/", api.AreaList.as_view(), name="api_area_list"),
     path("areas/<int:pk>/", api.AreaDetail.as_view(), name="api_area_detail"),
     path("units/", api.UnitList.as_view(), name="api_unit_list"),
@@ -18,4 +16,5 @@ urlpatterns = [
     path("categories/<int:pk>/", api.CategoryDetail.as_view(), name="api_category_detail"),
     path("harbors/", api.HarborList.as_view(), name="api_harbor_list"),
     path("harbors/<int:pk>/", api.HarborDetail.as_view(), name="api_harbor_detail"),
+    path("", include("safeharbor.matters.api_urls")),
 ]

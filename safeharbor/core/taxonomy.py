@@ -11,12 +11,17 @@ import yaml
 from django.utils.translation import gettext as _
 
 from safeharbor.core.errors import ActionError
-from safeharbor.core.models import Unit
+from safeharbor.core.models import Category, Domain, Unit
 
 DEFAULT_TAXONOMY = Path(__file__).parent / "data" / "taxonomy.yaml"
 
 MASS_ORG_CODES = {"red_cross", "women", "youth", "union", "disabled"}
 COMMUNITY_CODES = {"community_office"}
+CODE_LENGTH = {
+    "domains": Domain._meta.get_field("code").max_length,
+    "units": Unit._meta.get_field("code").max_length,
+    "categories": Category._meta.get_field("code").max_length,
+}
 
 
 @dataclass
@@ -75,7 +80,9 @@ def parse_taxonomy(text: str) -> Taxonomy:
     def check_entry(section, index, entry):
         if not isinstance(entry, dict):
             _fail(section, index, {}, "code", _("each entry must be a mapping with a code"))
-        code = _text(section, index, entry, "code", max_length=60)
+        # As long as the column it goes into (domain codes are shorter), so a file that
+        # passes the check can always be written.
+        code = _text(section, index, entry, "code", max_length=CODE_LENGTH[section])
         if code in seen[section]:
             _fail(section, index, entry, "code", _("the code “%(code)s” appears twice") % {"code": code})
         seen[section].add(code)

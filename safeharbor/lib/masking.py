@@ -8,6 +8,8 @@ def mask_phone(value: str | None) -> str:
     if not value:
         return ""
     digits = re.sub(r"\D", "", value)
+    if len(digits) == 13 and digits.startswith("86"):  # +86: mask the number, not the country code
+        digits = digits[2:]
     if len(digits) >= 11:
         return f"{digits[:3]}****{digits[-4:]}"
     if len(digits) >= 7:
@@ -16,7 +18,7 @@ def mask_phone(value: str | None) -> str:
 
 
 def mask_id_number(value: str | None) -> str:
-    """A resident ID (18 characters) keeps region prefix and last 4: 150304**********1234."""
+    """A resident ID (18 characters) keeps region prefix and last 4: 150304********1234."""
     if not value:
         return ""
     value = value.strip()
