@@ -65,6 +65,13 @@ def _fail_missing_postgres():
     pytest.fail("SAFEHARBOR_REQUIRE_POSTGRES=1 but the tests are not running on PostgreSQL")
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(request, settings):
+    """Argon2 is slow on purpose; tests marked `argon2` (test_login) keep it."""
+    if not request.node.get_closest_marker("argon2"):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # --- Playwright with Debian's Chromium (never a downloaded browser) ------------------------
 BROWSER_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

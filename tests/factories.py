@@ -94,3 +94,29 @@ class UserFactory(DjangoModelFactory):
             self.areas.set(extracted)
         if create:
             self.save()
+
+
+# --- The matter engine ------------------------------------------------------------------------
+
+
+class MatterFactory(factory.Factory):
+    """A matter registered the way staff register one: through actions.create_matter
+    (tracking code, check code, the `created` event). Pass `actor=` (default: nobody, as a
+    resident's own report) and any create_matter argument, e.g. area=org.grid."""
+
+    class Meta:
+        model = "matters.Matter"
+
+    description = factory.Sequence(lambda n: f"团结路{n}号楼下水道堵了，污水漫到人行道上，好几天没人管")
+    source = "staff"
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise NotImplementedError("matters exist only through actions.create_matter: use create()")
+
+    @classmethod
+    def _create(cls, model_class, *args, actor=None, **kwargs):
+        from safeharbor.matters import actions
+
+        matter, _check = actions.create_matter(actor=actor, **kwargs)
+        return matter

@@ -23,11 +23,6 @@ ALL_PORTS = {"永昌巾帼港", "团结青年港"}
 BAD_ID = 999_999
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """A dozen users per test: skip Argon2's deliberate slowness (test_login checks it)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def world(org, alice, bob, charlie, admin_user):

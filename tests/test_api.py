@@ -20,11 +20,6 @@ from tests.factories import PASSWORD
 LIST_ENDPOINTS = ["/api/areas/", "/api/units/", "/api/categories/", "/api/harbors/"]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Argon2 is slow on purpose; test_login checks it is the hasher in use."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def api():

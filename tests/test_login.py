@@ -14,6 +14,8 @@ from tests.factories import PASSWORD
 
 LIMIT = 5  # AXES_FAILURE_LIMIT (LOGIN_FAILURE_LIMIT)
 
+pytestmark = pytest.mark.argon2  # these tests check the production hasher
+
 
 def log_in(client, username="alice", password=PASSWORD, **extra):
     return client.post(reverse("login"), {"username": username, "password": password}, **extra)

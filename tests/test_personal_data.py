@@ -15,11 +15,6 @@ PHONE = "13904731234"
 ID_NUMBER = "150304199001011234"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Argon2 is slow on purpose; test_login checks it is the hasher in use."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def keys(settings):

@@ -44,7 +44,9 @@ MAX_TEXT = 5000
 
 def _lock(matter: Matter | int) -> Matter:
     pk = matter.pk if isinstance(matter, Matter) else matter
-    return Matter.objects.select_for_update().select_related("category", "unit", "area").get(pk=pk)
+    # of=("self",): lock the matter row only. PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the outer joins that select_related makes for category and unit.
+    return Matter.objects.select_for_update(of=("self",)).select_related("category", "unit", "area").get(pk=pk)
 
 
 def _load_for(actor, matter, action: str, *, expected_status: str | None = None) -> Matter:
@@ -117,6 +119,24 @@ def _attach(matter: Matter, event: MatterEvent, files, actor, *, public=False) -
         )
 
 
+def _urgency(value: str) -> str:
+    if value not in Urgency.values:
+        raise ActionError(_("Choose an urgency."), extra={"field": "urgency"})
+    return value
+
+
+def _lapse_pending_extension(matter: Matter) -> None:
+    """The matter left the unit's hands (resolved, returned) while an extension request was
+    waiting: nothing is left to decide. Close the request, so that it leaves the dispatcher's
+    inbox and does not block a request after a reopening."""
+    now = timezone.now()
+    matter.extensions.filter(status=Extension.Status.REQUESTED).update(
+        status=Extension.Status.DENIED, decided_at=now,
+        decision_note=_("Lapsed without a decision: the matter was %(status)s first.")
+        % {"status": matter.get_status_display()},
+    )
+
+
 def _require_unit_member(user: User, unit: Unit) -> None:
     if user.unit_id != unit.pk:
         raise ActionError(
@@ -132,6 +152,20 @@ def default_area() -> Area:
     return Area.objects.filter(depth=1).order_by("path").first()
 
 
+def _default_area_for(actor) -> Area | None:
+    """Where a matter registered without a place goes: the district, or, for staff who do not
+    see the district, their own area (else they must choose one), so that they never register a
+    matter they cannot see."""
+    area = default_area()
+    if actor is None or area is None or access.visible_areas(actor).filter(pk=area.pk).exists():
+        return area
+    roots = access.scope_for(actor).area_paths
+    own = Area.objects.filter(path=roots[0]).first() if len(roots) == 1 else None
+    if own is None:
+        raise ActionError(_("Please fill in this field."), extra={"field": "area"})
+    return own
+
+
 @transaction.atomic
 def create_matter(
     *, actor, description: str, source: str = Matter.Source.STAFF, title: str = "",
@@ -142,10 +176,15 @@ def create_matter(
     """Register a matter (受理). Returns the matter and its check code (shown once)."""
     description = _text(description, "description")
     title = _text(title, "title", required=False, limit=200)
+    urgency = _urgency(urgency)
+    if actor is not None:
+        access.require_write(actor)  # leaders look, they do not register
     if actor is not None and area is not None and not access.visible_areas(actor).filter(pk=area.pk).exists():
         raise ActionError(_("That area is outside your area of work."), extra={"field": "area"})
+    if area is None and harbor is not None:
+        area = harbor.area
     if area is None:
-        area = harbor.area if harbor else default_area()
+        area = _default_area_for(actor)
     if area is None:
         raise ActionError(_("The installation has no areas yet."), extra={"field": "area"})
     created_at = created_at or timezone.now()
@@ -193,6 +232,8 @@ def dispatch_matter(
     if not unit.active:
         raise ActionError(_("%(unit)s is not active.") % {"unit": unit.name}, extra={"field": "unit"})
     co_units = [u for u in co_units if u.pk != unit.pk]
+    if urgency:
+        urgency = _urgency(urgency)
     if assignee is not None:
         _require_unit_member(assignee, unit)
     before = matter.status
@@ -208,12 +249,14 @@ def dispatch_matter(
     now = timezone.now()
     accept, resolve, ret = deadlines.limits_for(matter)
     matter.unit, matter.assignee, matter.status, matter.dispatched_at = unit, assignee, S.DISPATCHED, now
-    matter.accepted_at = None
+    # A fresh dispatch: whether the unit signs in time is judged anew (a returned matter may
+    # have been signed late by the unit that sent it back).
+    matter.accepted_at, matter.accept_late = None, False
     matter.accept_due_at = deadlines.add_limit(now, *accept)
     matter.resolve_due_at = deadlines.add_limit(now, *resolve)
     matter.return_due_at = deadlines.add_limit(now, *ret)
     fields = _start_clock(matter, matter.accept_due_at, now)
-    _save(matter, "unit", "assignee", "status", "dispatched_at", "accepted_at", "accept_due_at",
+    _save(matter, "unit", "assignee", "status", "dispatched_at", "accepted_at", "accept_late", "accept_due_at",
           "resolve_due_at", "return_due_at", "category", "domain", "urgency", *fields)
     matter.co_units.set(co_units)
     if co_units:
@@ -244,6 +287,9 @@ def return_matter(matter: Matter, *, actor, reason: str, expected_status: str | 
     matter = _load_for(actor, matter, "return", expected_status=expected_status)
     reason = _text(reason, "reason")
     now = timezone.now()
+    if matter.return_due_at is None and not access.is_admin(actor):
+        # A meeting decision was assigned to the unit at the meeting: it cannot be misrouted.
+        raise ConflictError(_("This matter cannot be returned as misrouted."))
     if matter.return_due_at and now > matter.return_due_at and not access.is_admin(actor):
         raise ConflictError(
             _("The time to return this matter ended at %(when)s. Ask the dispatcher to re-dispatch it instead.")
@@ -254,6 +300,7 @@ def return_matter(matter: Matter, *, actor, reason: str, expected_status: str | 
     matter.status, matter.assignee = S.RETURNED, None
     fields = _stop_clock(matter)
     _save(matter, "status", "assignee", *fields)
+    _lapse_pending_extension(matter)
     _event(matter, actor, A.RETURNED, before=before, unit=unit, note=reason,
            data={"held_seconds": int(held.total_seconds())})
     return matter
@@ -341,6 +388,7 @@ def resolve_matter(matter: Matter, *, actor, result: str, files=(), expected_sta
     matter.resolve_late = matter.resolve_late or bool(matter.resolve_due_at and now > matter.resolve_due_at)
     fields = _stop_clock(matter)
     _save(matter, "status", "resolved_at", "result", "resolve_late", *fields)
+    _lapse_pending_extension(matter)
     event = _event(matter, actor, A.RESOLVED, before=before, unit=matter.unit, note=result, public=True)
     _attach(matter, event, files, actor, public=True)
     return matter
@@ -358,6 +406,8 @@ def record_follow_up(
     matter = _load_for(actor, matter, "follow_up")
     if satisfaction not in Matter.Satisfaction.values:
         raise ActionError(_("Choose how satisfied the reporter is."), extra={"field": "satisfaction"})
+    if channel not in FollowUp.Channel.values:
+        raise ActionError(_("Choose how the reporter was asked."), extra={"field": "channel"})
     comment = _text(comment, "comment", required=False, limit=1000)
     follow_up = FollowUp.objects.create(
         matter=matter, channel=channel, recorded_by=actor if actor else None, contacted=contacted, solved=solved,
@@ -412,6 +462,9 @@ def close_matter(matter: Matter, *, actor, note: str = "", expected_status: str 
 @transaction.atomic
 def merge_matter(matter: Matter, *, actor, into: Matter, expected_status: str | None = None) -> Matter:
     """Mark a duplicate report of the same incident; its reporter follows the main matter."""
+    # Lock both in a fixed order, so that "A into B" and "B into A" at the same moment do not
+    # deadlock: the second waits, then finds its matter merged.
+    list(Matter.objects.select_for_update().filter(pk__in=[matter.pk, into.pk]).order_by("pk").values("pk"))
     matter = _load_for(actor, matter, "merge", expected_status=expected_status)
     target = Matter.objects.select_for_update().get(pk=into.pk)
     if target.pk == matter.pk:
@@ -447,8 +500,8 @@ def reject_matter(matter: Matter, *, actor, reason: str, expected_status: str | 
 # --- supervision ------------------------------------------------------------------------------
 
 
-def _reply_due() -> date:
-    start = timezone.localtime()
+def _reply_due(now=None) -> date:
+    start = timezone.localtime(now)
     return workdays.add_workdays(start, settings.SUPERVISION_REPLY_WORKDAYS, deadlines.overrides()).date()
 
 
@@ -568,6 +621,8 @@ def add_decision(meeting: Meeting, *, actor, text: str, owner_unit: Unit, deadli
     access.require_write(actor)
     meeting = access.get_visible_or_404(access.visible_meetings(actor), pk=meeting.pk)
     text = _text(text, "text", limit=2000)
+    if not owner_unit.active:
+        raise ActionError(_("%(unit)s is not active.") % {"unit": owner_unit.name}, extra={"field": "owner_unit"})
     if deadline < timezone.localdate():
         raise ActionError(_("The deadline cannot be in the past."), extra={"field": "deadline"})
     matter, _check = create_matter(
@@ -576,11 +631,13 @@ def add_decision(meeting: Meeting, *, actor, text: str, owner_unit: Unit, deadli
     )
     matter.created_by = actor
     _save(matter, "created_by")
+    matter.events.filter(action=A.CREATED).update(actor=actor)  # registered by the meeting's clerk
     now = timezone.now()
     accept, _resolve, ret = deadlines.limits_for(matter)
     matter.unit, matter.status, matter.dispatched_at = owner_unit, S.DISPATCHED, now
-    matter.accept_due_at = deadlines.add_limit(now, *accept)
     matter.resolve_due_at = deadlines.end_of_day(deadline)
+    # A decision due sooner than the usual time to accept must be accepted by its deadline.
+    matter.accept_due_at = min(deadlines.add_limit(now, *accept), matter.resolve_due_at)
     matter.return_due_at = None  # decided together at the meeting: not returnable
     fields = _start_clock(matter, matter.accept_due_at, now)
     _save(matter, "unit", "status", "dispatched_at", "accept_due_at", "resolve_due_at", "return_due_at", *fields)
@@ -661,7 +718,7 @@ def sweep_deadlines(now=None) -> dict[str, int]:
                     [matter], actor=None, level=Supervision.Level.NORMAL, origin=Supervision.Origin.SWEEP,
                     reason=_("Overdue: the deadline passed at %(when)s.")
                     % {"when": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
-                    reply_due=_reply_due(),
+                    reply_due=_reply_due(now),
                 )
                 counts["supervised"] += 1
 

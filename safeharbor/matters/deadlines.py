@@ -4,6 +4,8 @@ import time
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from safeharbor.core.models import Holiday
@@ -34,6 +36,14 @@ def overrides() -> dict[date, bool]:
 
 def clear_cache() -> None:
     _cache["overrides"] = None
+
+
+@receiver(post_save, sender=Holiday, dispatch_uid="safeharbor.deadlines.holiday_saved")
+@receiver(post_delete, sender=Holiday, dispatch_uid="safeharbor.deadlines.holiday_deleted")
+def _holiday_changed(**kwargs) -> None:
+    """An administrator edited the holiday table: the next deadline computed in this process
+    uses it at once (other processes within CACHE_SECONDS)."""
+    clear_cache()
 
 
 def add_limit(start: datetime, amount: int, unit: str) -> datetime:

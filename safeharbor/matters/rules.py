@@ -1,6 +1,8 @@
 """Who may do what to a matter, in which state. One table, used by the actions (to refuse)
 and by the pages and API (to offer only what is allowed)."""
 
+from django.utils import timezone
+
 from safeharbor.core import access
 from safeharbor.core.models import User
 from safeharbor.matters.models import Matter
@@ -16,7 +18,7 @@ SUPERVISORS = {Role.LEADER, Role.DISPATCHER, Role.ADMIN}
 STATES = {
     "dispatch": {S.RECEIVED, S.RETURNED, S.DISPATCHED},
     "accept": {S.DISPATCHED, S.REOPENED},
-    "return": {S.DISPATCHED, S.REOPENED, S.ACCEPTED},
+    "return": {S.DISPATCHED, S.ACCEPTED},  # a reopened matter is not misrouted: the unit handled it
     "assign": {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.REOPENED},
     "note": {S.RECEIVED, S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED, S.RESOLVED},
     "request_extension": {S.ACCEPTED, S.IN_PROGRESS},
@@ -72,4 +74,8 @@ def allowed_actions(user, matter: Matter) -> set[str]:
         allowed.discard("decide_extension")
     if "request_extension" in allowed and matter.extensions.filter(status="requested").exists():
         allowed.discard("request_extension")
+    if "return" in allowed and not access.is_admin(user) and (
+        matter.return_due_at is None or matter.return_due_at < timezone.now()
+    ):
+        allowed.discard("return")  # not returnable (meeting decision) or the time to return is over
     return allowed
