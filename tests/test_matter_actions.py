@@ -296,7 +296,10 @@ SPECS = {
                       [(A.SUPERVISED, S.DISPATCHED, S.DISPATCHED)], rule="supervise"),
     "reply_supervision": Spec("supervised", _reply, UNIT_ROLES,
                               [(A.SUPERVISION_REPLIED, S.DISPATCHED, S.DISPATCHED)]),
-    "close_supervision": Spec("supervised", _close_supervision, {"admin", "dispatcher", "leader"}, []),
+    "close_supervision": Spec(
+        "supervised", _close_supervision, {"admin", "dispatcher", "leader"},
+        [(A.SUPERVISION_CLOSED, S.DISPATCHED, S.DISPATCHED)],
+    ),
 }
 
 

@@ -54,6 +54,8 @@ def _load_for(actor, matter, action: str, *, expected_status: str | None = None)
     locked = _lock(matter)
     if actor is not None and not access.visible_matters(actor).filter(pk=locked.pk).exists():
         raise access.Http404
+    if actor is not None and not rules.role_allows(actor, locked, action):
+        raise PermissionDenied(_("Your role does not allow this action on this matter."))
     if expected_status and locked.status != expected_status:
         raise ConflictError(
             _("Someone else changed this matter in the meantime: it is now “%(status)s”. Reload the page.")
@@ -66,8 +68,6 @@ def _load_for(actor, matter, action: str, *, expected_status: str | None = None)
             % {"status": locked.get_status_display()},
             extra={"status": locked.status},
         )
-    if actor is not None and not rules.role_allows(actor, locked, action):
-        raise PermissionDenied(_("Your role does not allow this action on this matter."))
     return locked
 
 
@@ -508,7 +508,8 @@ def _reply_due(now=None) -> date:
 def _issue_supervisions(matters, *, actor, level, origin, reason, reply_due) -> list[Supervision]:
     by_unit = defaultdict(list)
     for matter in matters:
-        if matter.unit_id is None:
+        # A returned matter's unit has sent it back: nobody is responsible until re-dispatch.
+        if matter.unit_id is None or matter.status == S.RETURNED:
             raise ActionError(
                 _("%(code)s has no responsible unit yet: dispatch it first.") % {"code": matter.tracking_code},
                 extra={"field": "matters"},
@@ -582,6 +583,8 @@ def close_supervision(supervision: Supervision, *, actor) -> Supervision:
         if not matter.supervisions.exclude(pk=order.pk).exclude(status=Supervision.Status.CLOSED).exists():
             matter.supervised = False
             _save(matter, "supervised")
+        _event(matter, actor, A.SUPERVISION_CLOSED, before=matter.status, unit=order.unit,
+               data={"supervision": order.pk})
     return order
 
 

@@ -223,6 +223,7 @@ class MatterEvent(models.Model):
         RECATEGORIZED = "recategorized", _("category changed")
         SUPERVISED = "supervised", _("supervision order")
         SUPERVISION_REPLIED = "supervision_replied", _("reply to supervision")
+        SUPERVISION_CLOSED = "supervision_closed", _("supervision closed")
         WARNED = "warned", _("deadline near")
         OVERDUE = "overdue", _("overdue")
         ESCALATED = "escalated", _("escalated")
