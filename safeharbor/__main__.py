@@ -58,6 +58,9 @@ def cmd_demo(args) -> None:
 
     summary = load_demo(stdout=sys.stdout)
     print(summary, flush=True)
+    from safeharbor.matters.demo import load_demo_history
+
+    print(load_demo_history(stdout=sys.stdout), flush=True)
     print(
         f"\nDemo accounts (password for all: {DEMO_PASSWORD} — for demo installations only, "
         "never use it in production):"

@@ -688,7 +688,8 @@ def sweep_deadlines(now=None) -> dict[str, int]:
     once) does each thing once."""
     now = now or timezone.now()
     counts = {"warned": 0, "overdue": 0, "supervised": 0, "escalated": 0}
-    open_matters = Matter.objects.open().exclude(due_at__isnull=True)
+    # Every step starts from the partial due_at index (only open matters have a deadline).
+    open_matters = Matter.objects.open().filter(due_at__isnull=False).order_by()
 
     for pk, due in open_matters.filter(warn_at__lte=now, due_at__gt=now, warned_at__isnull=True).values_list(
         "pk", "due_at"
@@ -710,7 +711,7 @@ def sweep_deadlines(now=None) -> dict[str, int]:
 
     supervise_before = now - timedelta(hours=settings.SWEEP_SUPERVISE_AFTER_HOURS)
     for pk, due in open_matters.filter(
-        overdue_at__lte=supervise_before, auto_supervised_at__isnull=True, unit__isnull=False
+        due_at__lte=now, overdue_at__lte=supervise_before, auto_supervised_at__isnull=True, unit__isnull=False
     ).values_list("pk", "due_at"):
         with transaction.atomic():
             if Matter.objects.filter(pk=pk, due_at=due, auto_supervised_at__isnull=True).update(
@@ -726,7 +727,9 @@ def sweep_deadlines(now=None) -> dict[str, int]:
                 counts["supervised"] += 1
 
     escalate_before = now - timedelta(hours=settings.SWEEP_ESCALATE_AFTER_HOURS)
-    for pk, due in open_matters.filter(overdue_at__lte=escalate_before, escalated_at__isnull=True).values_list(
+    for pk, due in open_matters.filter(
+        due_at__lte=now, overdue_at__lte=escalate_before, escalated_at__isnull=True
+    ).values_list(
         "pk", "due_at"
     ):
         with transaction.atomic():

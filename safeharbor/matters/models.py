@@ -178,8 +178,11 @@ class Matter(models.Model):
             models.Index(fields=["status", "area_path"], name="matter_status_area"),
             models.Index(fields=["unit", "status"], name="matter_unit_status"),
             models.Index(fields=["assignee", "status"], name="matter_assignee_status"),
-            models.Index(fields=["due_at"], name="matter_open_due", condition=Q(status__in=OPEN)),
-            models.Index(fields=["warn_at"], name="matter_open_warn", condition=Q(status__in=OPEN)),
+            # Partial on "has a deadline" (only open matters have one), not on the status list:
+            # SQLite cannot use a partial index whose condition Django sends as parameters.
+            models.Index(fields=["due_at"], name="matter_open_due", condition=Q(due_at__isnull=False)),
+            models.Index(fields=["warn_at"], name="matter_open_warn", condition=Q(warn_at__isnull=False)),
+            models.Index(fields=["created_at"], name="matter_supervised", condition=Q(supervised=True)),
             models.Index(fields=["escalated_to", "status"], name="matter_escalated"),
         ]
 

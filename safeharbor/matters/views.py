@@ -119,7 +119,7 @@ def _inbox(request) -> tuple[str, list[str]]:
 def matter_list(request):
     user = request.user
     inbox, names = _inbox(request)
-    matters = queries.matter_rows(user, inbox, queries.MatterFilter.from_params(request.GET))
+    matters = queries.matter_list(user, inbox, queries.MatterFilter.from_params(request.GET))
     page = ListPage(matters, request.GET.get("page", 1))
     context = {
         "page": page,
