@@ -13,7 +13,7 @@ district dispatcher and the police unit handler:
 
 - "queryset": queries.matter_list(user, inbox)[:50] evaluated plus .count() — the first
   page and the full count;
-- "page queries": what the list view does (queries.matter_rows for 51 rows and
+- "page queries": what the list view does (queries.matter_list for 51 rows and
   queries.filtered_count, capped), when queries.py has them;
 - "HTTP": the real page through the Django test Client (/matters/?inbox=...), when
   safeharbor.matters.urls has it: middleware, view, template, everything but the network;
@@ -190,7 +190,7 @@ def main() -> None:
     from safeharbor.core.models import User
     from safeharbor.matters import queries
 
-    has_rows = hasattr(queries, "matter_rows") and hasattr(queries, "filtered_count")
+    has_rows = hasattr(queries, "filtered_count")
     try:
         resolve("/matters/")
         pages = True
@@ -221,7 +221,7 @@ def main() -> None:
             matters.count()
 
         def page_queries(inbox=inbox, filters=filters, user=user):
-            matters = queries.matter_rows(user(), inbox, filters)
+            matters = queries.matter_list(user(), inbox, filters)
             list(matters[:51])
             queries.filtered_count(matters)
 
@@ -279,7 +279,7 @@ def main() -> None:
         print(f"{label:34} {total:>8,} {fmt(q_ms):>10} {fmt(p_ms):>13} {fmt(h_ms):>10}")
     for label, c_ms, h_ms in tab_rows:
         print(f"{label:34} {'':>8} {fmt(c_ms):>10} {'':>13} {fmt(h_ms):>10}")
-    print("queryset = matter_list()[:50] + count(); page queries = matter_rows()[:51] + filtered_count() "
+    print("queryset = matter_list()[:50] + count(); page queries = matter_list()[:51] + filtered_count() "
           "(the list view's own); HTTP = test Client GET /matters/?inbox=… (tab counts: /matters/inboxes/).")
 
     for label, fn, _other in slow:

@@ -429,7 +429,7 @@ def record_follow_up(
         _issue_supervisions(
             [matter], actor=None, level=Supervision.Level.KEY, origin=Supervision.Origin.FOLLOW_UP,
             reason=_("The reporter is still not satisfied after the matter was handled again."),
-            reply_due=_reply_due(),
+            reply_due=default_reply_due(),
         )
     return follow_up
 
@@ -500,7 +500,8 @@ def reject_matter(matter: Matter, *, actor, reason: str, expected_status: str | 
 # --- supervision ------------------------------------------------------------------------------
 
 
-def _reply_due(now=None) -> date:
+def default_reply_due(now=None) -> date:
+    """The reply date of a supervision order issued now (SUPERVISION_REPLY_WORKDAYS)."""
     start = timezone.localtime(now)
     return workdays.add_workdays(start, settings.SUPERVISION_REPLY_WORKDAYS, deadlines.overrides()).date()
 
@@ -722,7 +723,7 @@ def sweep_deadlines(now=None) -> dict[str, int]:
                     [matter], actor=None, level=Supervision.Level.NORMAL, origin=Supervision.Origin.SWEEP,
                     reason=_("Overdue: the deadline passed at %(when)s.")
                     % {"when": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
-                    reply_due=_reply_due(now),
+                    reply_due=default_reply_due(now),
                 )
                 counts["supervised"] += 1
 

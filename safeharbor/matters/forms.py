@@ -4,15 +4,13 @@ what lives in actions.py and rules.py, and every choice list comes from access.p
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safeharbor.core import access
 from safeharbor.core.models import Domain, User
-from safeharbor.lib import workdays
-from safeharbor.matters import deadlines, queries
+from safeharbor.matters import actions, queries
 from safeharbor.matters.models import Commendation, Extension, FollowUp, Matter, Meeting, Supervision, Urgency
 
 MAX_FILES = 5
@@ -93,12 +91,6 @@ def categories_for(user):
 
 def areas_for(user):
     return access.visible_areas(user).order_by("path")
-
-
-def default_reply_due():
-    """The reply date the sweep gives its own supervision orders (SUPERVISION_REPLY_WORKDAYS)."""
-    start = timezone.localtime()
-    return workdays.add_workdays(start, settings.SUPERVISION_REPLY_WORKDAYS, deadlines.overrides()).date()
 
 
 # --- The list filters ------------------------------------------------------------------------
@@ -324,7 +316,7 @@ class SuperviseForm(ActionForm):
     reply_due = forms.DateField(label=_("Reply by"), widget=DateInput())
 
     def setup(self):
-        self.initial.setdefault("reply_due", default_reply_due())
+        self.initial.setdefault("reply_due", actions.default_reply_due())
 
 
 # --- Supervision orders --------------------------------------------------------------------------
@@ -340,7 +332,7 @@ class BulkSuperviseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["matters"].queryset = access.visible_matters(user)
         self.fields["matters"].error_messages["required"] = _("Choose at least one matter.")
-        self.initial.setdefault("reply_due", default_reply_due())
+        self.initial.setdefault("reply_due", actions.default_reply_due())
 
 
 class SupervisionReplyForm(forms.Form):

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeharbor.core.crypto import EncryptedTextField
 from safeharbor.core.models import Area, Category, Domain, Harbor, Unit
@@ -75,7 +76,7 @@ class Matter(models.Model):
     class Source(models.TextChoices):
         WEB = "web", _("resident web form")
         QR = "qr", _("harbor QR code")
-        HOTLINE = "hotline", _("hotline")
+        HOTLINE = "hotline", pgettext_lazy("matter source", "hotline")
         PATROL = "patrol", _("grid patrol")
         WALK_IN = "walk_in", _("walk-in at a harbor")
         OPEN311 = "open311", _("Open311")
@@ -356,7 +357,7 @@ class Supervision(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("waiting for reply")
         REPLIED = "replied", _("replied")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("supervision order", "closed")
 
     class Origin(models.TextChoices):
         MANUAL = "manual", _("issued by a person")

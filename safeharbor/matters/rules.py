@@ -79,3 +79,17 @@ def allowed_actions(user, matter: Matter) -> set[str]:
     ):
         allowed.discard("return")  # not returnable (meeting decision) or the time to return is over
     return allowed
+
+
+def supervision_actions(user, order) -> set[str]:
+    """What this user may do with a supervision order (already in scope): the supervised
+    unit replies while it is open; leaders and dispatchers close it."""
+    from safeharbor.matters.models import Supervision
+
+    allowed = set()
+    admin = access.is_admin(user)
+    if order.status == Supervision.Status.OPEN and access.can_write(user) and (admin or user.unit_id == order.unit_id):
+        allowed.add("reply")
+    if order.status != Supervision.Status.CLOSED and (admin or user.role in SUPERVISORS):
+        allowed.add("close")
+    return allowed

@@ -382,11 +382,8 @@ def supervision_list(request):
 
 
 def _supervision_context(request, order, *, reply_form=None) -> dict:
-    user = request.user
-    open_order = order.status == Supervision.Status.OPEN
-    # Offered as in actions.reply_supervision / close_supervision, which enforce it.
-    can_reply = open_order and access.can_write(user) and (access.is_admin(user) or user.unit_id == order.unit_id)
-    can_close = order.status != Supervision.Status.CLOSED and _can_supervise(user)
+    allowed = rules.supervision_actions(request.user, order)
+    can_reply, can_close = "reply" in allowed, "close" in allowed
     return {
         "order": order,
         "matters": queries.supervision_matters(order),
