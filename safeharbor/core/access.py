@@ -38,16 +38,10 @@ class Scope:
 
     def area_q(self, field: str = "area") -> Q:
         """Q for rows whose `field` (an Area FK) lies in one of the subtrees."""
-        path_field = f"{field}__path" if field else "path"
+        prefix = f"{field}__path__startswith" if field else "path__startswith"
         if not self.area_paths:
             return Q(pk__in=[])
-        return reduce(or_, (prefix_q(path_field, path) for path in self.area_paths))
-
-
-def prefix_q(field: str, prefix: str) -> Q:
-    """`field` starts with `prefix`, as a range so that an index serves it (SQLite's LIKE
-    cannot use one): prefix <= value < prefix with its last character incremented."""
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)})
+        return reduce(or_, (Q(**{prefix: path}) for path in self.area_paths))
 
 
 NOTHING = Scope()
@@ -203,8 +197,10 @@ def visible_matters(user) -> QuerySet:
     if scope is NOTHING:
         return Matter.objects.none()
     condition = Q(pk__in=[])
+    # LIKE 'path%', deliberately not an index range: lists are read newest first, and a
+    # range would make SQLite collect a whole district's rows to sort them (bench/matters.py).
     for path in scope.area_paths:
-        condition |= prefix_q("area_path", path)  # matters in their area subtrees
+        condition |= Q(area_path__startswith=path)  # matters in their area subtrees
     if scope.unit_ids:
         condition |= Q(unit_id__in=scope.unit_ids)  # matters their unit is responsible for
         condition |= Q(  # matters their unit works on as a co-unit

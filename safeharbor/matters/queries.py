@@ -65,7 +65,7 @@ class MatterFilter:
             matters = matters.filter(domain__code=self.domain)
         if self.area:
             path = Area.objects.filter(pk=self.area).values_list("path", flat=True).first()
-            matters = matters.filter(access.prefix_q("area_path", path)) if path else matters.none()
+            matters = matters.filter(area_path__startswith=path) if path else matters.none()
         if self.harbor:
             matters = matters.filter(harbor_id=self.harbor)
         if self.unit:
