@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "safeharbor.core",
     "safeharbor.matters",
+    "safeharbor.intake",
+    "safeharbor.open311",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +204,26 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Cache (rate limits of the public pages) ---------------------------------------------
+# A cache shared by all web processes: files in the data directory by default, Redis in
+# production (CACHE_URL=redis://127.0.0.1:6379/1).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL.startswith("redis://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(HOME / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+RATELIMIT_VIEW = "safeharbor.intake.public_views.rate_limited"
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# Resident submissions per client (IP): a family reporting several things is fine, a script is not.
+REPORT_RATE = env_str("REPORT_RATE", "10/m")
+TRACK_RATE = env_str("TRACK_RATE", "30/m")
 
 # --- Tasks ------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

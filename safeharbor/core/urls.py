@@ -4,7 +4,7 @@ from django.urls import path
 from safeharbor.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("desk/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

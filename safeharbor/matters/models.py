@@ -168,6 +168,8 @@ class Matter(models.Model):
     satisfaction = models.CharField(
         _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
     )
+    # The reporter added information on the tracking page that the handler has not read yet.
+    new_info_at = models.DateTimeField(_("new information from the reporter"), null=True, blank=True)
 
     objects = MatterQuerySet.as_manager()
 
