@@ -68,9 +68,17 @@ def cmd_demo(args) -> None:
     from safeharbor.core.demo import demo_accounts
 
     for username, role, scope in demo_accounts():
-        print(f"  {username:<24} {role:<10} {scope}")
+        print(f"  {username:<24} {_pad(role, 18)} {scope}")
     if not args.no_serve:
         _serve(args.host, args.port, args.workers, args.threads)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align text in a terminal, counting wide (Chinese) characters as two columns."""
+    import unicodedata
+
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - shown, 0)
 
 
 def cmd_serve(args) -> None:
