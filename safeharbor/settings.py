@@ -224,6 +224,7 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Resident submissions per client (IP): a family reporting several things is fine, a script is not.
 REPORT_RATE = env_str("REPORT_RATE", "10/m")
 TRACK_RATE = env_str("TRACK_RATE", "30/m")
+OPEN311_POST_RATE = env_str("OPEN311_POST_RATE", "60/m")  # per API key
 
 # --- Tasks ------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

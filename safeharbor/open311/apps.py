@@ -6,3 +6,15 @@ class Open311Config(AppConfig):
     name = "safeharbor.open311"
     label = "open311"
     verbose_name = _("Open311 GeoReport v2")
+
+    def ready(self):
+        from safeharbor.core import access
+        from safeharbor.core.actions import register_revealable
+        from safeharbor.open311.models import Open311Request
+
+        # The reporter's e-mail is personal data: revealed like the matter's phone, in scope and audited.
+        register_revealable(
+            "open311.open311request",
+            lambda user: Open311Request.objects.filter(matter__in=access.visible_matters(user)),
+            {"email"},
+        )
