@@ -61,6 +61,11 @@ def cmd_demo(args) -> None:
     from safeharbor.matters.demo import load_demo_history
 
     print(load_demo_history(stdout=sys.stdout), flush=True)
+    from safeharbor.open311.actions import DEMO_KEY, ensure_demo_attributes, ensure_demo_key
+
+    ensure_demo_key()
+    ensure_demo_attributes()
+    print(f"Open311 GeoReport v2: /open311/discovery.json (demo api_key: {DEMO_KEY})", flush=True)
     print(
         f"\nDemo accounts (password for all: {DEMO_PASSWORD} — for demo installations only, "
         "never use it in production):"
@@ -118,6 +123,18 @@ def cmd_load_taxonomy(args) -> None:
     )
 
 
+def cmd_import_matters(args) -> None:
+    _setup()
+    from django.core.management.base import CommandError
+
+    options = {"mapping": args.mapping, "dry_run": args.dry_run, "user": args.user}
+    try:
+        _call("import_matters", args.file, **options)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.returncode)
+
+
 def cmd_manage(args) -> None:
     _setup()
     from django.core.management import execute_from_command_line
@@ -161,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load-taxonomy", help="load domains, units and categories from a YAML file")
     p.add_argument("file", help="a file in the format of taxonomy.yaml")
     p.set_defaults(func=cmd_load_taxonomy)
+
+    p = sub.add_parser("import-matters", help="import historical matters from a 12345 export (.xlsx/.csv)")
+    p.add_argument("file", help=".xlsx or .csv (UTF-8, UTF-8 with BOM, GBK/GB18030)")
+    p.add_argument("--mapping", help="YAML file naming the columns and translating values")
+    p.add_argument("--dry-run", action="store_true", help="check every row, import nothing")
+    p.add_argument("--user", help="username recorded as having imported the matters")
+    p.set_defaults(func=cmd_import_matters)
 
     p = sub.add_parser("manage", help="run any Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

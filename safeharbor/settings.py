@@ -219,11 +219,11 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
-RATELIMIT_VIEW = "safeharbor.intake.public_views.rate_limited"
-RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)  # the public views apply the limits themselves
 # Resident submissions per client (IP): a family reporting several things is fine, a script is not.
 REPORT_RATE = env_str("REPORT_RATE", "10/m")
 TRACK_RATE = env_str("TRACK_RATE", "30/m")
+ME_TOO_RATE = env_str("ME_TOO_RATE", "20/m")
 OPEN311_POST_RATE = env_str("OPEN311_POST_RATE", "60/m")  # per API key
 
 # --- Tasks ------------------------------------------------------------------------------

@@ -3,8 +3,11 @@ matters.actions.create_matter in one transaction, with its photos, or nothing do
 
 import hashlib
 import hmac
+import re
+import unicodedata
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,7 +16,7 @@ from django.utils.translation import gettext as _
 from safeharbor.core import access
 from safeharbor.core.crypto import blind_index
 from safeharbor.core.errors import ActionError, ConflictError
-from safeharbor.core.models import Area, Category, Harbor
+from safeharbor.core.models import Area, Category, Harbor, User
 from safeharbor.intake.models import MeToo, Publication
 from safeharbor.intake.uploads import clean_photos
 from safeharbor.matters import actions as matter_actions
@@ -57,9 +60,7 @@ def submit_report(
             _("That point is outside the district. Pick a place inside the map's outline, or leave the map empty."),
             extra={"field": "location"},
         )
-    phone = (phone or "").strip()
-    if phone and not (7 <= len("".join(c for c in phone if c.isdigit())) <= 13):
-        raise ActionError(_("That phone number does not look right."), extra={"field": "phone"})
+    phone = check_phone(phone)
     photos = clean_photos(photos)
     if area is None:
         # The most precise place we know: the map point, else the harbor's area.
@@ -69,22 +70,63 @@ def submit_report(
         address=address, lat=lat, lon=lon, anonymous=anonymous, reporter_name="" if anonymous else name,
         reporter_phone=phone, urgency=urgency,
     )
-    event = matter.events.get()
-    for photo in photos:
-        Attachment.objects.create(
-            matter=matter, event=event, file=photo, name=photo.name, content_type=photo.content_type,
-            size=photo.size, public=True,
-        )
+    # The report's own photos (matters.queries.matter_files: attachments without an event).
+    _save_photos(photos, matter=matter, event=None)
     return matter, check
+
+
+def _save_photos(photos, *, matter: Matter, event: MatterEvent | None, public: bool = True) -> None:
+    """Store the photos; if anything fails, remove the files already written, so that a
+    rolled-back report leaves no orphan file behind."""
+    saved = []
+    try:
+        for photo in photos:
+            attachment = Attachment(matter=matter, event=event, name=photo.name, content_type=photo.content_type,
+                                    size=photo.size, public=public)
+            attachment.file.save(photo.name, photo, save=False)
+            saved.append(attachment.file)
+            attachment.save()
+    except Exception:
+        for stored in saved:
+            stored.storage.delete(stored.name)
+        raise
+
+
+PHONE_CHARS = re.compile(r"^\+?[\d\s()\-]+$")
+
+
+def check_phone(phone: str, *, field: str = "phone") -> str:
+    """A phone number a person can be called back on: 7 to 13 digits, with the usual
+    spaces, dashes, brackets and a leading +; full-width digits are accepted."""
+    phone = unicodedata.normalize("NFKC", phone or "").strip()
+    if not phone:
+        return ""
+    digits = sum(c.isdigit() for c in phone)
+    if not PHONE_CHARS.match(phone) or not 7 <= digits <= 13:
+        raise ActionError(
+            _("That phone number does not look right. Write a mobile number (11 digits) or a landline, "
+              "e.g. 0473-3112200."), extra={"field": field},
+        )
+    return phone
+
+
+def normalize_code(code: str) -> str:
+    """A tracking code as typed on a phone: full-width characters, spaces, lower case, a
+    missing dash (2611287kq3mz) all read as 261128-7KQ3MZ."""
+    code = "".join(unicodedata.normalize("NFKC", code or "").split()).upper()[:20]
+    if len(code) == TRACKING_CODE_LENGTH - 1 and "-" not in code:
+        code = f"{code[:6]}-{code[6:]}"
+    return code
 
 
 def find_for_resident(code: str, check: str) -> Matter | None:
     """The matter with this tracking code and check code, or None. Both wrong, one wrong:
     the same answer, in the same time (no hint which part was wrong)."""
-    code = (code or "").strip().upper()[:20]
-    matter = Matter.objects.filter(tracking_code=code).first()
+    code = normalize_code(code)
+    check = "".join(unicodedata.normalize("NFKC", check or "").split())[:20]
+    matter = Matter.objects.filter(tracking_code=code).first() if code else None
     expected = matter.check_code_hash if matter else "0" * 64
-    given = blind_index((check or "").strip(), kind="check") if check else ""
+    given = blind_index(check or "-", kind="check")
     if matter is None or not hmac.compare_digest(expected, given):
         return None
     return matter
@@ -95,6 +137,12 @@ def add_reporter_info(matter: Matter, *, text: str, photos=()) -> MatterEvent:
     """More information from the reporter, on the tracking page: it reaches the unit's
     queue as new information (`new_info_at`), not as a silent comment."""
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    duplicate = None
+    if matter.status == Matter.Status.MERGED and matter.merged_into_id:
+        # A duplicate's reporter follows the main matter: the information goes to its unit,
+        # marked as theirs, and is not shown to the main matter's reporter.
+        duplicate = matter
+        matter = Matter.objects.select_for_update().get(pk=matter.merged_into_id)
     if matter.status in (Matter.Status.CLOSED, Matter.Status.REJECTED, Matter.Status.MERGED):
         raise ConflictError(_("This matter is finished; please report a new one instead."))
     text = (text or "").strip()
@@ -109,44 +157,75 @@ def add_reporter_info(matter: Matter, *, text: str, photos=()) -> MatterEvent:
     matter.save(update_fields=["new_info_at", "updated_at"])
     event = MatterEvent.objects.create(
         matter=matter, action=MatterEvent.Action.INFO_ADDED, from_status=matter.status, to_status=matter.status,
-        note=text, public=True, unit=matter.unit,
+        note=text, public=duplicate is None, unit=matter.unit,
+        data={"duplicate": duplicate.tracking_code} if duplicate else {},
     )
-    for photo in photos:
-        Attachment.objects.create(matter=matter, event=event, file=photo, name=photo.name,
-                                  content_type=photo.content_type, size=photo.size, public=True)
+    _save_photos(photos, matter=matter, event=event, public=duplicate is None)
     return event
 
 
 @transaction.atomic
-def acknowledge_new_info(matter: Matter, *, actor) -> None:
-    """The handler has read the reporter's new information."""
-    matter = access.get_visible_or_404(access.visible_matters(actor).select_for_update(), pk=matter.pk)
-    if matter.new_info_at:
-        matter.new_info_at = None
-        matter.save(update_fields=["new_info_at"])
-
-
 def resident_follow_up(matter: Matter, *, contacted: bool, solved: bool, satisfaction: str, comment: str = ""):
-    """The reporter answers the follow-up (回访) on the tracking page."""
-    if matter.follow_ups.filter(at__gte=matter.resolved_at or matter.created_at).exists():
+    """The reporter answers the follow-up (回访) on the tracking page. Once per round (a
+    second answer could otherwise order supervision again and again), checked under the
+    row lock so that two taps at once count once.
+
+    A duplicate's reporter rates the main matter's result too: the answer is kept on their
+    own matter and shown to the main matter's staff; the main matter's own reporter (or
+    the staff's phone follow-up) decides whether it is closed or reopened."""
+    locked = Matter.objects.select_for_update().get(pk=matter.pk)
+    if locked.status == Matter.Status.MERGED and locked.merged_into_id:
+        return _duplicate_follow_up(locked, contacted=contacted, solved=solved, satisfaction=satisfaction,
+                                    comment=comment)
+    if locked.follow_ups.filter(at__gte=locked.resolved_at or locked.created_at).exists():
         raise ConflictError(_("Thank you: your answer for this round has already been recorded."))
     return matter_actions.record_follow_up(
-        matter, actor=None, channel="web", contacted=contacted, solved=solved, satisfaction=satisfaction,
+        locked, actor=None, channel="web", contacted=contacted, solved=solved, satisfaction=satisfaction,
         comment=comment,
     )
 
 
+def _duplicate_follow_up(duplicate: Matter, *, contacted: bool, solved: bool, satisfaction: str, comment: str):
+    from safeharbor.matters.models import FollowUp
+
+    main = Matter.objects.select_for_update().get(pk=duplicate.merged_into_id)
+    if main.resolved_at is None or main.status not in (Matter.Status.RESOLVED, Matter.Status.CLOSED):
+        raise ConflictError(_("The matter is not handled yet; you can give your opinion once it is."))
+    if duplicate.follow_ups.filter(at__gte=main.resolved_at).exists():
+        raise ConflictError(_("Thank you: your answer for this round has already been recorded."))
+    if satisfaction not in Matter.Satisfaction.values:
+        raise ActionError(_("Choose how satisfied you are."), extra={"field": "satisfaction"})
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise ActionError(_("At most %(n)d characters.") % {"n": 1000}, extra={"field": "comment"})
+    follow_up = FollowUp.objects.create(matter=duplicate, channel=FollowUp.Channel.WEB, contacted=contacted,
+                                        solved=solved, satisfaction=satisfaction, comment=comment)
+    duplicate.satisfaction, duplicate.updated_at = satisfaction, timezone.now()
+    duplicate.save(update_fields=["satisfaction", "updated_at"])
+    verdict = {"contacted": contacted, "solved": solved, "satisfaction": satisfaction, "channel": "web"}
+    MatterEvent.objects.create(matter=duplicate, action=MatterEvent.Action.FOLLOW_UP, from_status=duplicate.status,
+                               to_status=duplicate.status, note=comment, public=True, data=verdict)
+    MatterEvent.objects.create(matter=main, action=MatterEvent.Action.FOLLOW_UP, from_status=main.status,
+                               to_status=main.status, note=comment, public=False, unit=main.unit,
+                               data={**verdict, "duplicate": duplicate.tracking_code})
+    return follow_up
+
+
 # --- the public board -----------------------------------------------------------------------
+
+
+def _require_publisher(actor) -> None:
+    """Dispatchers (and administrators) decide what goes on the public board."""
+    if not access.can_write(actor) or not (access.is_admin(actor) or actor.role == User.Role.DISPATCHER):
+        raise PermissionDenied(_("Only dispatchers publish matters on the public board."))
 
 
 @transaction.atomic
 def publish_matter(matter: Matter, *, actor, title: str, text: str, place: str) -> Publication:
     """Put a matter about public space on the board. The dispatcher writes the public text
     (no names, phones or house numbers); the place is kept to the road or compound."""
-    access.require_write(actor)
     matter = access.get_visible_or_404(access.visible_matters(actor).select_for_update(), pk=matter.pk)
-    if actor.role not in ("dispatcher", "admin") and not access.is_admin(actor):
-        raise ActionError(_("Only dispatchers publish matters."))
+    _require_publisher(actor)
     title, text, place = (title or "").strip(), (text or "").strip(), (place or "").strip()
     for field, value, limit in (("title", title, 100), ("text", text, 1000), ("place", place, 100)):
         if not value:
@@ -165,8 +244,8 @@ def publish_matter(matter: Matter, *, actor, title: str, text: str, place: str) 
 
 @transaction.atomic
 def withdraw_publication(publication: Publication, *, actor) -> None:
-    access.require_write(actor)
     access.get_visible_or_404(access.visible_matters(actor), pk=publication.matter_id)
+    _require_publisher(actor)
     publication.withdrawn_at = timezone.now()
     publication.save(update_fields=["withdrawn_at"])
 
@@ -183,12 +262,80 @@ def press_me_too(publication: Publication, *, key: str, phone: str = "") -> bool
     Returns False when this client already pressed it."""
     if publication.withdrawn_at:
         raise ConflictError(_("This entry is no longer on the board."))
-    phone = (phone or "").strip()
-    try:
-        with transaction.atomic():
-            MeToo.objects.create(publication=publication, client_key=key, phone=phone,
-                                 phone_index=blind_index(phone) if phone else "")
-    except IntegrityError:
-        return False
-    Publication.objects.filter(pk=publication.pk).update(me_too_count=F("me_too_count") + 1)
+    phone = check_phone(phone)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                MeToo.objects.create(publication=publication, client_key=key, phone=phone,
+                                     phone_index=blind_index(phone) if phone else "")
+        except IntegrityError:
+            return False
+        Publication.objects.filter(pk=publication.pk).update(me_too_count=F("me_too_count") + 1)
     return True
+
+
+# --- staff desks: hotline (来电登记), grid patrol (网格巡查), walk-in (来访登记) -------------
+
+DESK_ROLES = {
+    # Hotline operators are dispatchers in this model; harbor and port staff answer their lines.
+    "hotline": {"dispatcher", "harbor_staff", "port_staff", "admin"},
+    "patrol": {"grid_worker", "admin"},
+    "walk_in": {"harbor_staff", "port_staff", "admin"},
+    "publish": {"dispatcher", "admin"},
+}
+
+
+def may_use_desk(user, desk: str) -> bool:
+    """Whether this user works at this desk (read-only roles never do)."""
+    if not getattr(user, "is_authenticated", False) or not access.can_write(user):
+        return False
+    return access.is_admin(user) or user.role in DESK_ROLES[desk]
+
+
+def require_desk(user, desk: str) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not may_use_desk(user, desk):
+        raise PermissionDenied(_("Your role does not work at this desk."))
+
+
+def register_call(
+    *, actor, description: str, phone: str = "", name: str = "", category: Category | None = None,
+    area: Area | None = None, address: str = "", urgency: str = "normal",
+) -> tuple[Matter, str]:
+    """A hotline call (来电登记), registered by the operator while the caller is on the line."""
+    require_desk(actor, "hotline")
+    return submit_report(
+        description=description, source=Matter.Source.HOTLINE, actor=actor, phone=phone, name=name,
+        category=category, area=area, address=address, urgency=urgency,
+    )
+
+
+def register_patrol_finding(
+    *, actor, description: str, area: Area, address: str = "", photos=(), lat: float | None = None,
+    lon: float | None = None, category: Category | None = None,
+) -> tuple[Matter, str]:
+    """A grid worker's finding on patrol (网格巡查), in one of their grids or compounds."""
+    require_desk(actor, "patrol")
+    from safeharbor.intake.staff_queries import patrol_areas
+
+    if area is None or not patrol_areas(actor).filter(pk=area.pk).exists():
+        raise ActionError(_("Choose one of your grids or compounds."), extra={"field": "area"})
+    return submit_report(
+        description=description, source=Matter.Source.PATROL, actor=actor, area=area, address=address,
+        photos=photos, lat=lat, lon=lon, category=category,
+    )
+
+
+def register_walk_in(
+    *, actor, harbor: Harbor, description: str, name: str = "", phone: str = "", anonymous: bool = False,
+    category: Category | None = None, address: str = "",
+) -> tuple[Matter, str]:
+    """A visitor at the harbor's desk (来访登记)."""
+    require_desk(actor, "walk_in")
+    if harbor is None or not access.visible_harbors(actor).filter(pk=harbor.pk).exists():
+        raise ActionError(_("Choose your harbor."), extra={"field": "harbor"})
+    return submit_report(
+        description=description, source=Matter.Source.WALK_IN, actor=actor, harbor=harbor, name=name,
+        phone=phone, anonymous=anonymous, category=category, address=address,
+    )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from safeharbor.core.errors import ActionError
 
@@ -33,11 +33,13 @@ def clean_photo(upload, *, field: str = "photos") -> SimpleUploadedFile:
             % {"name": name, "size": upload.size / 1024 / 1024, "max": MAX_PHOTO_BYTES // 1024 // 1024},
             extra={"field": field},
         )
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
             kind = probe.format
+            width, height = probe.size
+            if width * height > MAX_PIXELS:  # a decompression bomb, told by its header
+                raise Image.DecompressionBombError(f"{width}x{height}")
             probe.verify()
         upload.seek(0)
         image = Image.open(upload)
@@ -52,12 +54,18 @@ def clean_photo(upload, *, field: str = "photos") -> SimpleUploadedFile:
             _("“%(name)s” is a %(kind)s file. Please send a JPEG or PNG picture.") % {"name": name, "kind": kind},
             extra={"field": field},
         )
-    # Re-encode: drops EXIF (GPS, device) and anything hidden after the image data.
+    # Re-encode: drops EXIF (GPS, device) and anything hidden after the image data. The
+    # EXIF orientation is applied first, or phone photos would come out lying on their side.
     if kind != "GIF":
+        image = ImageOps.exif_transpose(image)
         image.thumbnail((LONG_SIDE, LONG_SIDE))
     out = io.BytesIO()
     if kind == "JPEG":
         image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+    elif kind == "WEBP":
+        image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB").save(
+            out, "WEBP", quality=85
+        )
     else:
         image.save(out, kind)
     content_type, suffix = FORMATS[kind]

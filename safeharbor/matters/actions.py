@@ -322,6 +322,16 @@ def assign_matter(matter: Matter, *, actor, assignee: User, expected_status: str
 
 
 @transaction.atomic
+def acknowledge_new_info(matter: Matter, *, actor) -> Matter:
+    """The handler (or dispatcher) has read what the reporter added on the tracking page."""
+    matter = _load_for(actor, matter, "note")
+    if matter.new_info_at:
+        matter.new_info_at = None
+        _save(matter, "new_info_at")
+    return matter
+
+
+@transaction.atomic
 def add_note(matter: Matter, *, actor, note: str, files=(), public: bool = False) -> MatterEvent:
     """A handling note (办理过程), with attachments; the first one by the responsible unit
     starts the work (in progress)."""

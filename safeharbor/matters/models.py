@@ -186,6 +186,7 @@ class Matter(models.Model):
             models.Index(fields=["due_at"], name="matter_open_due", condition=Q(due_at__isnull=False)),
             models.Index(fields=["warn_at"], name="matter_open_warn", condition=Q(warn_at__isnull=False)),
             models.Index(fields=["created_at"], name="matter_supervised", condition=Q(supervised=True)),
+            models.Index(fields=["new_info_at"], name="matter_new_info", condition=Q(new_info_at__isnull=False)),
             models.Index(fields=["escalated_to", "status"], name="matter_escalated"),
         ]
 

@@ -14,7 +14,8 @@ from safeharbor.matters.models import Extension, Matter, MatterEvent, Supervisio
 S = Matter.Status
 
 # Inboxes: name -> how it narrows the visible matters for this user.
-INBOXES = ("all", "dispatch", "unit", "mine", "near_deadline", "overdue", "escalated", "extensions", "supervised")
+INBOXES = ("all", "dispatch", "unit", "mine", "new_info", "near_deadline", "overdue", "escalated", "extensions",
+           "supervised")
 
 
 @dataclass
@@ -116,6 +117,8 @@ def inbox_q(user, name: str, *, now=None) -> Q:
         return Q(pk__in=Extension.objects.filter(status=Extension.Status.REQUESTED).values("matter_id"))
     if name == "supervised":
         return Q(supervised=True)
+    if name == "new_info":  # the reporter added something on the tracking page, not read yet
+        return Q(new_info_at__isnull=False)
     return Q()
 
 
@@ -150,11 +153,11 @@ def inbox_names_for(user) -> list[str]:
 
     role = User.Role.ADMIN if access.is_admin(user) else user.role
     if role in (User.Role.DISPATCHER, User.Role.ADMIN):
-        return ["dispatch", "extensions", "near_deadline", "overdue", "escalated", "supervised", "all"]
+        return ["dispatch", "new_info", "extensions", "near_deadline", "overdue", "escalated", "supervised", "all"]
     if role == User.Role.LEADER:
         return ["overdue", "near_deadline", "supervised", "all"]
     if user.unit_id:
-        return ["unit", "mine", "near_deadline", "overdue", "supervised", "all"]
+        return ["unit", "mine", "new_info", "near_deadline", "overdue", "supervised", "all"]
     return ["mine", "near_deadline", "overdue", "all"]
 
 

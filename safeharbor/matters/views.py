@@ -30,6 +30,7 @@ INBOX_LABELS = {
     "dispatch": gettext_lazy("To dispatch"),
     "unit": gettext_lazy("To accept"),
     "mine": gettext_lazy("In hand"),
+    "new_info": gettext_lazy("New information"),
     "near_deadline": gettext_lazy("Near deadline"),
     "overdue": gettext_lazy("Overdue"),
     "escalated": gettext_lazy("Escalated to us"),
@@ -174,6 +175,16 @@ def matter_detail(request, pk):
     return render(request, "matters/matter_detail.html", _detail_context(request, matter))
 
 
+@require_POST
+def matter_new_info_read(request, pk):
+    matter = queries.get_matter(request.user, pk)
+    try:
+        actions.acknowledge_new_info(matter, actor=request.user)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    return redirect("matters:detail", pk=pk)
+
+
 def _panel(request, matter, name: str, form=None) -> Panel:
     spec = ACTIONS[name]
     if form is None:
@@ -191,6 +202,7 @@ def _detail_context(request, matter, failed: Panel | None = None) -> dict:
     ]
     return {
         "matter": matter,
+        "allowed": allowed,
         "panels": panels,
         "events": queries.timeline(matter),
         "held": queries.held_durations(matter),

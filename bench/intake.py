@@ -1,0 +1,252 @@
+"""Resident submissions under load: how many per second, how fast, and is any lost.
+
+    .venv/bin/python bench/intake.py [--seconds 20] [--clients 16] [--workers 2] [--threads 4]
+
+Sets up a fresh installation in a temporary SAFEHARBOR_HOME (migrate, demo district),
+starts `safeharbor serve`'s gunicorn on a free loopback port and, for a fixed time, has
+--clients concurrent residents each open the report page once (session + CSRF token) and
+then submit reports as fast as the server answers (POST /report/ → 302 to the receipt).
+Every report carries a unique marker; afterwards the script checks that every
+acknowledged (302) submission is in the database. Prints submissions/s, p50/p99 latency
+and the lost count.
+
+In the same run, the same load goes to a bare Django view defined here (not in the
+product) that only inserts one row into a table of the same database: the floor of what
+this server and database can do. The ratio product/bare is printed.
+Rate limiting is switched off for the run (all clients share 127.0.0.1).
+Targets (SQLite, 2 cores): ≥ 200 submissions/s, p99 < 250 ms, 0 lost, ≥ half the bare rate.
+"""
+
+import argparse
+import http.client
+import http.cookies
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+BENCH_SETTINGS = '''
+from safeharbor.settings import *  # noqa: F401,F403
+
+ROOT_URLCONF = "bench_urls"
+RATELIMIT_ENABLE = False
+LOGGING = {"version": 1, "disable_existing_loggers": True}
+'''
+
+BENCH_URLS = '''
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+
+
+@csrf_exempt
+@login_not_required
+def bare(request):
+    """The floor: parse the form, insert one row, answer."""
+    text = request.POST.get("description", "")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_bare (text) VALUES (%s)", [text])
+    return HttpResponse("ok", status=201)
+
+
+urlpatterns = [path("bench-bare/", bare), path("", include("safeharbor.urls"))]
+'''
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def setup(home: Path, env: dict) -> None:
+    run = [str(VENV_BIN / "safeharbor")]
+    subprocess.run([*run, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+    code = (
+        "import django; django.setup();"
+        "from safeharbor.core.demo import load_demo; load_demo();"
+        "from django.db import connection;"
+        "c = connection.cursor();"
+        "c.execute('CREATE TABLE bench_bare (id integer PRIMARY KEY AUTOINCREMENT, text text)'"
+        " if connection.vendor == 'sqlite' else 'CREATE TABLE bench_bare (id serial PRIMARY KEY, text text)')"
+    )
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    subprocess.run([*run, "manage", "collectstatic", "--noinput", "-v0"], env=env, check=True)
+
+
+def start_server(port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "wsgi_bench:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+         "--log-level", "warning"],
+        env=env, cwd=env["PYTHONPATH"].split(os.pathsep)[0],
+    )
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+class Client:
+    """One resident: keeps its cookies and CSRF token, like a browser."""
+
+    def __init__(self, port: int):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, dict]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{self.conn.port}{path}"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read().decode("utf-8", "replace")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = http.cookies.SimpleCookie(header)
+            for key, morsel in cookie.items():
+                self.cookies[key] = morsel.value
+        return response.status, data, dict(response.headers)
+
+
+def load(port: int, *, seconds: float, clients: int, bare: bool, tag: str) -> dict:
+    latencies: list[float] = []
+    acknowledged: list[str] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def resident(n: int):
+        client = Client(port)
+        token = ""
+        if not bare:
+            status, page, _headers = client.request("GET", "/report/")
+            match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+            if status != 200 or not match:
+                with lock:
+                    errors.append(f"report page {status}")
+                return
+            token = match.group(1)
+        i = 0
+        while time.monotonic() < stop_at:
+            i += 1
+            marker = f"{tag}-{n}-{i}"
+            fields = {"description": f"楼上卫生间漏水，天花板都泡了 {marker}", "address": "永昌佳苑5号楼",
+                      "identity": "anonymous", "csrfmiddlewaretoken": token}
+            body = urllib.parse.urlencode(fields)
+            started = time.perf_counter()
+            try:
+                status, _page, _headers = client.request("POST", "/bench-bare/" if bare else "/report/", body)
+            except (OSError, http.client.HTTPException) as exc:
+                with lock:
+                    errors.append(type(exc).__name__)
+                client = Client(port)
+                client.cookies = {}
+                continue
+            elapsed = time.perf_counter() - started
+            ok = status == (201 if bare else 302)
+            with lock:
+                latencies.append(elapsed)
+                if ok:
+                    acknowledged.append(marker)
+                else:
+                    errors.append(str(status))
+
+    threads = [threading.Thread(target=resident, args=(n,)) for n in range(clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.monotonic() - started
+    latencies.sort()
+    return {
+        "acknowledged": acknowledged, "errors": errors, "wall": wall,
+        "rate": len(acknowledged) / wall if wall else 0,
+        "p50": latencies[len(latencies) // 2] * 1000 if latencies else 0,
+        "p99": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else 0,
+    }
+
+
+def count_lost(env: dict, markers: list[str], *, bare: bool) -> int:
+    code = textwrap.dedent(f"""
+        import sys, django; django.setup()
+        from django.db import connection
+        markers = set(sys.stdin.read().split())
+        with connection.cursor() as c:
+            c.execute({'"SELECT text FROM bench_bare"' if bare else '"SELECT description FROM matters_matter"'})
+            found = {{row[0].rsplit(" ", 1)[-1] for row in c.fetchall()}}
+        print(len(markers - found))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], env=env, input="\n".join(markers), text=True,
+                         capture_output=True, check=True)
+    return int(out.stdout.strip())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="shbench-intake-"))
+    modules = home / "modules"
+    modules.mkdir()
+    (modules / "bench_settings.py").write_text(BENCH_SETTINGS)
+    (modules / "bench_urls.py").write_text(BENCH_URLS)
+    (modules / "wsgi_bench.py").write_text(
+        "import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'bench_settings'\n"
+        "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"
+    )
+    env = {**os.environ, "SAFEHARBOR_HOME": str(home), "DJANGO_SETTINGS_MODULE": "bench_settings",
+           "PYTHONPATH": f"{modules}{os.pathsep}{ROOT}", "DATABASE_URL": args.database_url}
+    print(f"Setting up {home} ...", flush=True)
+    setup(home, env)
+    port = free_port()
+    server = start_server(port, env, args.workers, args.threads)
+    try:
+        results = {}
+        for name, bare in (("bare insert", True), ("resident report", False)):
+            load(port, seconds=2, clients=args.clients, bare=bare, tag=f"warm{int(bare)}")  # warm-up
+            result = load(port, seconds=args.seconds, clients=args.clients, bare=bare, tag=f"run{int(bare)}")
+            result["lost"] = count_lost(env, result["acknowledged"], bare=bare)
+            results[name] = result
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    db = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"\n{db}, gunicorn {args.workers} workers x {args.threads} threads, {args.clients} clients, "
+          f"{args.seconds:.0f} s each")
+    print(f"{'':18}{'ok/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'acked':>8}{'errors':>8}{'lost':>6}")
+    for name, r in results.items():
+        print(f"{name:18}{r['rate']:8.1f}{r['p50']:9.1f}{r['p99']:9.1f}{len(r['acknowledged']):8d}"
+              f"{len(r['errors']):8d}{r['lost']:6d}")
+    product, floor = results["resident report"], results["bare insert"]
+    ratio = product["rate"] / floor["rate"] if floor["rate"] else 0
+    print(f"ratio report/bare: {ratio:.2f}  (targets: ≥ 200/s, p99 < 250 ms, 0 lost, ratio ≥ 0.5)")
+    if product["errors"]:
+        print("errors:", sorted(set(product["errors"]))[:10])
+
+
+if __name__ == "__main__":
+    main()

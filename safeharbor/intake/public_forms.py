@@ -1,0 +1,137 @@
+"""Forms of the public pages. They only read the input; the rules (lengths, the district's
+outline, photos by content, phone numbers) live in intake.actions, whose errors the views
+put next to the field they concern."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safeharbor.core.models import Category
+from safeharbor.intake import queries
+from safeharbor.intake.actions import MAX_REPORT_CHARS
+from safeharbor.intake.uploads import MAX_PHOTOS
+from safeharbor.matters.models import Matter
+
+# An action's error field -> the form field shown next to it.
+ERROR_FIELDS = {
+    "description": "description", "text": "text", "location": "lat", "lat": "lat", "lon": "lat",
+    "phone": "phone", "photos": "photos", "address": "address", "name": "name", "comment": "comment",
+    "satisfaction": "satisfaction", "category": "category",
+}
+
+
+def add_action_error(form: forms.Form, error) -> None:
+    """Show an ActionError next to its field (or at the top of the form)."""
+    name = ERROR_FIELDS.get(error.extra.get("field", ""))
+    form.add_error(name if name in form.fields else None, str(error.message))
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to three photos; checked by content in uploads.clean_photos, not here."""
+
+    def __init__(self, **kwargs):
+        widget = MultiplePhotoInput(attrs={"accept": "image/*", "capture": "environment", "multiple": True,
+                                           "data-max": MAX_PHOTOS})
+        super().__init__(required=False, widget=widget, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [f for f in files if f]
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class ReportForm(forms.Form):
+    description = forms.CharField(
+        label=_("What happened?"), required=False, strip=True,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_REPORT_CHARS, "data-counter": MAX_REPORT_CHARS,
+                                     "placeholder": _("Where, what, since when. For example: the pipe in the "
+                                                      "corridor of building 5 has been leaking for three days.")}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("What is it about? (optional)"), queryset=Category.objects.filter(active=True), required=False,
+        empty_label=_("Not sure"),
+    )
+    address = forms.CharField(
+        label=_("Place"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 永昌佳苑 building 5, unit 2"), "autocomplete": "off"}),
+    )
+    lat = forms.CharField(required=False, widget=forms.HiddenInput)
+    lon = forms.CharField(required=False, widget=forms.HiddenInput)
+    photos = PhotosField(label=_("Photos (up to 3, optional)"))
+    identity = forms.ChoiceField(
+        label=_("Your name"), choices=[("named", _("Give my name")), ("anonymous", _("Stay anonymous"))],
+        initial="named", widget=forms.RadioSelect, required=False,
+    )
+    name = forms.CharField(label=_("Name (optional)"), required=False, max_length=60,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    phone = forms.CharField(
+        label=_("Phone for follow-up (optional)"), required=False, max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("Only the staff handling your report can see it; it is stored encrypted."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Not sure")), *queries.category_groups()]
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = (data.get("lat") or "").strip(), (data.get("lon") or "").strip()
+        data["lat"] = data["lon"] = None
+        if lat or lon:
+            try:
+                data["lat"], data["lon"] = float(lat), float(lon)
+            except ValueError:
+                self.add_error("lat", _("The map point is incomplete; pick it again."))
+        return data
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"), max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                      "placeholder": "261128-7KQ3MZ", "spellcheck": "false"}),
+    )
+    check = forms.CharField(
+        label=_("Check code"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "123456"}),
+    )
+
+
+class InfoForm(forms.Form):
+    text = forms.CharField(
+        label=_("What would you like to add?"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_REPORT_CHARS, "data-counter": MAX_REPORT_CHARS}),
+    )
+    photos = PhotosField(label=_("Photos (up to 3, optional)"))
+
+
+class FollowUpForm(forms.Form):
+    """The 12345 follow-up: contacted (响应), solved (解决), satisfaction, comment."""
+
+    contacted = forms.ChoiceField(label=_("Did the handling unit contact you?"), choices=YES_NO,
+                                  widget=forms.RadioSelect)
+    solved = forms.ChoiceField(label=_("Is the problem solved?"), choices=YES_NO, widget=forms.RadioSelect)
+    satisfaction = forms.ChoiceField(label=_("How satisfied are you with the handling?"),
+                                     choices=Matter.Satisfaction.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Anything else you want to tell us? (optional)"), required=False,
+                              max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}))
+
+
+class MeTooForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Phone, to hear about its progress (optional)"), required=False, max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class BoardFilterForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Area"), queryset=queries.board_areas(), required=False,
+                                  empty_label=_("Whole district"))
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
