@@ -95,7 +95,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "safeharbor.core.sqlite",  # django.db.backends.sqlite3 + a writers queue
             "NAME": HOME / "safeharbor.sqlite3",
             "OPTIONS": {
                 # IMMEDIATE: a writing transaction takes the lock at BEGIN, so two writers

@@ -35,7 +35,6 @@ def _area_at(lat: float | None, lon: float | None) -> Area | None:
     return deepest_area_containing(lat, lon)
 
 
-@transaction.atomic
 def submit_report(
     *, description: str, source: str = Matter.Source.WEB, category: Category | None = None,
     harbor: Harbor | None = None, address: str = "", lat: float | None = None, lon: float | None = None,
@@ -43,7 +42,11 @@ def submit_report(
     area: Area | None = None, urgency: str = "normal",
 ) -> tuple[Matter, str]:
     """A report from a resident (web, QR) or registered for one by staff (hotline, patrol,
-    walk-in). Returns the matter and the check code to give the resident."""
+    walk-in). Returns the matter and the check code to give the resident.
+
+    Everything slow (checks, photo re-encoding, writing the photo files) happens before the
+    write transaction, which then only inserts the rows: on SQLite the database is locked
+    for as short a time as possible. If the transaction fails, the files are removed."""
     description = (description or "").strip()
     if not description:
         raise ActionError(_("Please describe what happened."), extra={"field": "description"})
@@ -65,14 +68,39 @@ def submit_report(
     if area is None:
         # The most precise place we know: the map point, else the harbor's area.
         area = point_area or (harbor.area if harbor else None)
-    matter, check = matter_actions.create_matter(
-        actor=actor, description=description, source=source, category=category, area=area, harbor=harbor,
-        address=address, lat=lat, lon=lon, anonymous=anonymous, reporter_name="" if anonymous else name,
-        reporter_phone=phone, urgency=urgency,
-    )
-    # The report's own photos (matters.queries.matter_files: attachments without an event).
-    _save_photos(photos, matter=matter, event=None)
+    stored = _store_photos(photos)
+    try:
+        with transaction.atomic():
+            matter, check = matter_actions.create_matter(
+                actor=actor, description=description, source=source, category=category, area=area,
+                harbor=harbor, address=address, lat=lat, lon=lon, anonymous=anonymous,
+                reporter_name="" if anonymous else name, reporter_phone=phone, urgency=urgency,
+            )
+            # The report's own photos (matters.queries.matter_files: attachments without an event).
+            for attachment in stored:
+                attachment.matter = matter
+            Attachment.objects.bulk_create(stored)
+    except BaseException:
+        for attachment in stored:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
     return matter, check
+
+
+def _store_photos(photos, *, public: bool = True) -> list[Attachment]:
+    """Write the photo files; the Attachment rows are saved by the caller's transaction."""
+    stored = []
+    try:
+        for photo in photos:
+            attachment = Attachment(name=photo.name, content_type=photo.content_type, size=photo.size,
+                                    public=public)
+            attachment.file.save(photo.name, photo, save=False)
+            stored.append(attachment)
+    except Exception:
+        for attachment in stored:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return stored
 
 
 def _save_photos(photos, *, matter: Matter, event: MatterEvent | None, public: bool = True) -> None:

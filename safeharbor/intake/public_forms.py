@@ -77,7 +77,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("Not sure")), *queries.category_groups()]
+        # Lazy: grouped only when the select is rendered, not for every submission.
+        self.fields["category"].choices = lambda: [("", _("Not sure")), *queries.category_groups()]
 
     def clean(self):
         data = super().clean()

@@ -1,8 +1,10 @@
 """Pages for residents: no account, no login. Mounted at the site root.
 
 Report (/report/, /report/<harbor>/ from a harbor's QR code), the receipt with the codes,
-tracking by code + check code, the public board. The codes travel in the session, never
-in the URL; a matter's page opens only for a session that proved its check code.
+tracking by code + check code, the public board. The codes travel in signed cookies,
+never in the URL; a matter's page opens only for a browser that proved its check code.
+Residents get no server-side session: a report costs one write transaction, and anonymous
+visitors leave no session rows behind.
 """
 
 from functools import wraps
@@ -10,6 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,9 +37,10 @@ from safeharbor.intake.public_forms import (
 from safeharbor.intake.uploads import MAX_PHOTO_BYTES, MAX_PHOTOS
 from safeharbor.matters.models import Matter
 
-RECEIPT = "intake_receipt"  # session: the codes of the last report, for the receipt page
-TRACKED = "intake_tracked"  # session: tracking codes whose check code this visitor proved
+RECEIPT = "intake_receipt"  # signed cookie: the codes of the last report, for the receipt page
+TRACKED = "intake_tracked"  # signed cookie: tracking codes whose check code this browser proved
 MAX_TRACKED = 20
+TRACKED_DAYS = 30
 # A request body larger than this is refused before it is read (three photos and the text).
 MAX_BODY = MAX_PHOTOS * MAX_PHOTO_BYTES + 2 * 1024 * 1024
 
@@ -129,10 +133,11 @@ def report(request, harbor_code: str | None = None):
             except ActionError as error:
                 add_action_error(form, error)
             else:
-                request.session[RECEIPT] = {"code": matter.tracking_code, "check": check,
-                                            "harbor": harbor.name if harbor else ""}
-                _remember(request, matter.tracking_code)
-                return redirect("public:receipt")
+                response = redirect("public:receipt")
+                _set_pass(response, RECEIPT, {"code": matter.tracking_code, "check": check,
+                                              "harbor": harbor.name if harbor else ""}, max_age=3600)
+                _remember(request, response, matter.tracking_code)
+                return response
         return _report_page(request, form, harbor, from_qr, status=400)
     return _report_page(request, ReportForm(), harbor, from_qr)
 
@@ -146,7 +151,7 @@ def _report_page(request, form, harbor, from_qr, status=200):
 
 @login_not_required
 def receipt(request):
-    data = request.session.get(RECEIPT)
+    data = _get_pass(request, RECEIPT, {})
     if not data:
         return redirect("public:report")
     return render(request, "intake/report_receipt.html", {"receipt": data})
@@ -155,15 +160,31 @@ def receipt(request):
 # --- tracking --------------------------------------------------------------------------------
 
 
-def _remember(request, code: str) -> None:
-    codes = [c for c in request.session.get(TRACKED, []) if c != code]
-    request.session[TRACKED] = [code, *codes][:MAX_TRACKED]
+def _set_pass(response, name: str, value, *, max_age: int) -> None:
+    response.set_cookie(
+        name, signing.dumps(value, salt=name, compress=True), max_age=max_age, httponly=True, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def _get_pass(request, name: str, default):
+    raw = request.COOKIES.get(name)
+    try:
+        return signing.loads(raw, salt=name, max_age=TRACKED_DAYS * 86400) if raw else default
+    except signing.BadSignature:
+        return default
+
+
+def _remember(request, response, code: str) -> None:
+    """This browser proved the check code of `code`: let it open the tracking page."""
+    codes = [c for c in _get_pass(request, TRACKED, []) if c != code]
+    _set_pass(response, TRACKED, [code, *codes][:MAX_TRACKED], max_age=TRACKED_DAYS * 86400)
 
 
 def _tracked_matter(request, code: str) -> Matter | None:
     """The matter behind this code if this visitor proved its check code, else None."""
     code = actions.normalize_code(code)
-    if code not in request.session.get(TRACKED, []):
+    if code not in _get_pass(request, TRACKED, []):
         return None
     return Matter.objects.select_related("unit", "category", "harbor").filter(tracking_code=code).first()
 
@@ -176,8 +197,9 @@ def track(request):
         if form.is_valid():
             matter = actions.find_for_resident(form.cleaned_data["code"], form.cleaned_data["check"])
             if matter is not None:
-                _remember(request, matter.tracking_code)
-                return redirect("public:track_detail", code=matter.tracking_code)
+                response = redirect("public:track_detail", code=matter.tracking_code)
+                _remember(request, response, matter.tracking_code)
+                return response
             form.add_error(None, _("The tracking code or the check code is not correct."))
     else:
         form = TrackForm(initial={"code": request.GET.get("code", "")[:30]})
