@@ -19,6 +19,6 @@ def check_configuration(app_configs, **kwargs):
                     id="safeharbor.E001",
                 )
             )
-    if settings.DEBUG and not "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+    if settings.DEBUG and "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
         problems.append(Warning("DEBUG is on with a production database.", id="safeharbor.W001"))
     return problems

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from safeharbor.core.models import Area
 from safeharbor.intake import staff_queries
 from safeharbor.lib.redact import public_place, redact_text
-from safeharbor.matters.forms import YES_NO, AreaChoiceField, areas_for, categories_for, textarea
+from safeharbor.matters.forms import AreaChoiceField, FollowUpQuestions, areas_for, categories_for, textarea
 from safeharbor.matters.models import Matter, Urgency
 
 PHONE_REGEX = r"^\+?[0-9][0-9 -]{5,18}$"
@@ -114,16 +114,8 @@ class WalkInForm(forms.Form):
         self.fields["phone"].widget.attrs.update(same_caller_lookup())
 
 
-class VisitForm(forms.Form):
-    """回访 recorded on a visit: the same three questions as on the phone."""
-
-    contacted = forms.TypedChoiceField(label=_("Did the unit contact the reporter?"), choices=YES_NO,
-                                       coerce=lambda v: v == "yes", widget=forms.RadioSelect)
-    solved = forms.TypedChoiceField(label=_("Is the problem solved?"), choices=YES_NO,
-                                    coerce=lambda v: v == "yes", widget=forms.RadioSelect)
-    satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Matter.Satisfaction.choices,
-                                     widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("The reporter's words"), required=False, widget=textarea(2), max_length=1000)
+class VisitForm(FollowUpQuestions):
+    """回访 recorded on a visit: the same questions as on the phone."""
 
 
 class PublishForm(forms.Form):

@@ -284,8 +284,10 @@ class ResolveForm(ActionForm):
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-class FollowUpForm(ActionForm):
-    channel = forms.ChoiceField(label=_("How"), choices=FollowUp.Channel.choices, initial=FollowUp.Channel.PHONE)
+class FollowUpQuestions(forms.Form):
+    """回访, the 12345 way: contacted (响应), solved (解决), how satisfied; on the phone
+    (FollowUpForm) or on a visit (intake's VisitForm)."""
+
     contacted = forms.TypedChoiceField(label=_("Did the unit contact the reporter?"), choices=YES_NO,
                                        coerce=lambda v: v == "yes", widget=forms.RadioSelect)
     solved = forms.TypedChoiceField(label=_("Is the problem solved?"), choices=YES_NO,
@@ -293,6 +295,12 @@ class FollowUpForm(ActionForm):
     satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Matter.Satisfaction.choices,
                                      widget=forms.RadioSelect)
     comment = forms.CharField(label=_("The reporter's words"), required=False, widget=textarea(2), max_length=1000)
+
+
+class FollowUpForm(ActionForm, FollowUpQuestions):
+    channel = forms.ChoiceField(label=_("How"), choices=FollowUp.Channel.choices, initial=FollowUp.Channel.PHONE)
+
+    field_order = ["channel", "contacted", "solved", "satisfaction", "comment"]
 
 
 class CloseForm(ActionForm):
