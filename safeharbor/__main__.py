@@ -135,6 +135,40 @@ def cmd_import_matters(args) -> None:
         sys.exit(exc.returncode)
 
 
+def cmd_train(args) -> None:
+    _setup()
+    _call("migrate", interactive=False, verbosity=0)
+    from django.core.management.base import CommandError
+
+    try:
+        _call("train", seed_dir=args.seed_dir)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.returncode)
+
+
+def cmd_duplicates(args) -> None:
+    _setup()
+    from django.core.management.base import CommandError
+
+    try:
+        _call("duplicates", *([args.file] if args.file else []), window_hours=args.window_hours)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.returncode)
+
+
+def cmd_classify(args) -> None:
+    _setup()
+    from django.core.management.base import CommandError
+
+    try:
+        _call("classify", *([args.file] if args.file else []))
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.returncode)
+
+
 def cmd_manage(args) -> None:
     _setup()
     from django.core.management import execute_from_command_line
@@ -185,6 +219,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="check every row, import nothing")
     p.add_argument("--user", help="username recorded as having imported the matters")
     p.set_defaults(func=cmd_import_matters)
+
+    p = sub.add_parser("train", help="train the category classifier now and print its held-out metrics")
+    p.add_argument("--seed-dir", help="directory of <category code>.txt files (default: the shipped corpus)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("duplicates", help="find duplicates in JSON Lines reports {id, text, address, lat, lon, "
+                       "reported_at} (FILE or stdin, in time order)")
+    p.add_argument("file", nargs="?")
+    p.add_argument("--window-hours", type=float, default=72)
+    p.set_defaults(func=cmd_duplicates)
+
+    p = sub.add_parser("classify", help="suggest categories for JSON Lines {id, text} (FILE or stdin)")
+    p.add_argument("file", nargs="?", help="JSON Lines file (default: standard input)")
+    p.set_defaults(func=cmd_classify)
 
     p = sub.add_parser("manage", help="run any Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

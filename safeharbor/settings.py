@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "safeharbor.matters",
     "safeharbor.intake",
     "safeharbor.open311",
+    "safeharbor.routing",
 ]
 
 MIDDLEWARE = [

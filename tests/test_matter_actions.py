@@ -220,6 +220,10 @@ def _merge(m, u, c):
     return actions.merge_matter(m, actor=u, into=Matter.objects.get(description=SPARE))
 
 
+def _unmerge(m, u, c):
+    return actions.unmerge_matter(m, actor=u)
+
+
 def _reject(m, u, c):
     return actions.reject_matter(m, actor=u, reason="不属于受理范围")
 
@@ -290,6 +294,8 @@ SPECS = {
     "close": Spec("resolved", _close, DISPATCH_ROLES, [(A.CLOSED, S.RESOLVED, S.CLOSED)], rule="close"),
     "merge": Spec("received", _merge, DISPATCH_ROLES, [(A.MERGED, S.RECEIVED, S.MERGED)], hidden={"handler"},
                   rule="merge"),
+    "unmerge": Spec("merged", _unmerge, DISPATCH_ROLES, [(A.UNMERGED, S.MERGED, S.RECEIVED)],
+                    hidden={"handler"}, rule="unmerge"),
     "reject": Spec("received", _reject, DISPATCH_ROLES, [(A.REJECTED, S.RECEIVED, S.REJECTED)],
                    hidden={"handler"}, rule="reject"),
     "supervise": Spec("dispatched", _supervise, {"admin", "dispatcher", "leader"},
@@ -381,6 +387,7 @@ STATE_CALLS = {
     "follow_up": _satisfied,
     "close": _close,
     "merge": _merge,
+    "unmerge": _unmerge,
     "reject": _reject,
     "supervise": _supervise,
 }

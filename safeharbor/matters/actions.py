@@ -495,6 +495,20 @@ def merge_matter(matter: Matter, *, actor, into: Matter, expected_status: str | 
 
 
 @transaction.atomic
+def unmerge_matter(matter: Matter, *, actor, expected_status: str | None = None) -> Matter:
+    """Undo a merge that was wrong: the matter is on its own again, back with the dispatcher."""
+    matter = _load_for(actor, matter, "unmerge", expected_status=expected_status)
+    main = matter.merged_into
+    matter.status, matter.merged_into = S.RECEIVED, None
+    _save(matter, "status", "merged_into")
+    _event(matter, actor, A.UNMERGED, before=S.MERGED, data={"from": main.tracking_code if main else None},
+           public=True)
+    if main is not None:
+        _event(main, actor, A.UNMERGED, before=main.status, data={"duplicate": matter.tracking_code})
+    return matter
+
+
+@transaction.atomic
 def reject_matter(matter: Matter, *, actor, reason: str, expected_status: str | None = None) -> Matter:
     """不予受理: not actionable, with the reason the reporter will read."""
     matter = _load_for(actor, matter, "reject", expected_status=expected_status)

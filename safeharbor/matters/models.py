@@ -226,6 +226,7 @@ class MatterEvent(models.Model):
         REOPENED = "reopened", _("reopened")
         CLOSED = "closed", _("closed")
         MERGED = "merged", _("merged")
+        UNMERGED = "unmerged", _("merge undone")
         REJECTED = "rejected", _("rejected")
         RECATEGORIZED = "recategorized", _("category changed")
         SUPERVISED = "supervised", _("supervision order")

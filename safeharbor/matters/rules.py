@@ -27,6 +27,7 @@ STATES = {
     "follow_up": {S.RESOLVED},
     "close": {S.RESOLVED},
     "merge": {S.RECEIVED, S.RETURNED, S.DISPATCHED},
+    "unmerge": {S.MERGED},
     "reject": {S.RECEIVED, S.RETURNED},
     "supervise": {S.RECEIVED, S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.RETURNED, S.REOPENED, S.RESOLVED},
 }
@@ -48,7 +49,7 @@ def role_allows(user, matter: Matter, action: str) -> bool:
     handler = role in {Role.UNIT_HANDLER, Role.PORT_STAFF, Role.MEDIATOR, Role.SCHOOL_SAFETY} and (
         in_responsible_unit(user, matter)
     )
-    if action in {"dispatch", "merge", "reject", "close", "decide_extension"}:
+    if action in {"dispatch", "merge", "unmerge", "reject", "close", "decide_extension"}:
         return role in DISPATCHERS
     if action in {"accept", "return", "request_extension", "resolve"}:
         return handler or role == Role.ADMIN

@@ -10,6 +10,7 @@ urlpatterns = [
     path("matters/<int:pk>/", views.matter_detail, name="detail"),
     path("matters/<int:pk>/dispatch/", views.matter_dispatch, name="dispatch"),
     path("matters/<int:pk>/accept/", views.matter_accept, name="accept"),
+    path("matters/<int:pk>/unmerge/", views.matter_unmerge, name="unmerge"),
     path("matters/<int:pk>/new-info-read/", views.matter_new_info_read, name="new_info_read"),
     path("matters/<int:pk>/return/", views.matter_return, name="return"),
     path("matters/<int:pk>/assign/", views.matter_assign, name="assign"),

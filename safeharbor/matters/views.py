@@ -23,6 +23,7 @@ from safeharbor.core import access
 from safeharbor.core.errors import ActionError
 from safeharbor.matters import actions, forms, queries, rules
 from safeharbor.matters.models import Supervision
+from safeharbor.routing import duplicates
 
 PER_PAGE = 50
 
@@ -64,6 +65,7 @@ ACTIONS = {
     "return": ActionSpec(gettext_lazy("Return"), gettext_lazy("Return to the dispatcher"), forms.ReturnForm),
     "close": ActionSpec(gettext_lazy("Close"), gettext_lazy("Close without follow-up"), forms.CloseForm),
     "merge": ActionSpec(gettext_lazy("Merge as a duplicate"), gettext_lazy("Merge"), forms.MergeForm),
+    "unmerge": ActionSpec(gettext_lazy("Undo the merge"), gettext_lazy("Undo the merge"), forms.ActionForm),
     "reject": ActionSpec(gettext_lazy("Reject"), gettext_lazy("Reject"), forms.RejectForm),
     "supervise": ActionSpec(gettext_lazy("Supervise"), gettext_lazy("Issue the supervision order"),
                             forms.SuperviseForm),
@@ -213,6 +215,8 @@ def _detail_context(request, matter, failed: Panel | None = None) -> dict:
         "follow_ups": queries.matter_follow_ups(matter),
         "files": queries.matter_files(matter),
         "duplicates": queries.matter_duplicates(matter),
+        # Earlier reports that may be the same incident, for the dispatcher to merge.
+        "candidates": duplicates.candidates_for(matter, user=request.user) if "merge" in allowed else [],
     }
 
 
@@ -264,6 +268,14 @@ def matter_accept(request, pk):
         return actions.accept_matter(matter, actor=request.user, expected_status=d["expected_status"])
 
     return _act(request, pk, "accept", run, _("Accepted. The time to resolve is running."))
+
+
+@require_POST
+def matter_unmerge(request, pk):
+    def run(matter, d):
+        return actions.unmerge_matter(matter, actor=request.user, expected_status=d["expected_status"])
+
+    return _act(request, pk, "unmerge", run, _("The merge is undone: the matter waits for dispatch again."))
 
 
 @require_POST
