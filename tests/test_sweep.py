@@ -252,8 +252,15 @@ def test_a_deadline_changed_between_listing_and_marking_is_not_marked(org, alice
 
 
 @pytest.fixture
-def fresh_schedule(db):
+def fresh_schedule(db, monkeypatch):
+    """Only the sweep is scheduled here (the classifier's daily retraining is tested apart)."""
     PeriodicRun.objects.all().delete()
+    monkeypatch.setattr(periodic, "JOBS", {"sweep_deadlines": periodic.JOBS["sweep_deadlines"]})
+
+
+def test_the_worker_also_retrains_the_classifier_daily(settings):
+    task, every = periodic.JOBS["train_classifier"]
+    assert task.name == "train_classifier" and every() == settings.ROUTING_RETRAIN_HOURS * 3600
 
 
 @pytest.mark.django_db(transaction=True)  # a real process: the worker commits and closes connections

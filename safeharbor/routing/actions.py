@@ -43,7 +43,8 @@ def train_classifier(*, seed_dir: Path | None = None, activate: bool = True) -> 
     """Train a new model version on the seed corpus and the confirmed matters.
 
     15 % of each category (stratified) is held out to compute the stored metrics; the
-    saved model is then refitted on all rows, so that every confirmed correction counts.
+    saved model is then refitted on all rows, so that every confirmed correction counts
+    (see classifier.train_and_score).
     The new version is activated only once it trained, scored and was written (and read
     back) without error; otherwise the previous model stays active.
     """

@@ -132,7 +132,7 @@ def score(proba, classes, labels: list[str], *, top_pairs: int = 10) -> dict:
     )
     confusions = Counter((t, p) for t, p in zip(labels, predicted, strict=True) if t != p)
     return {
-        "n": len(texts),
+        "n": len(labels),
         "top1": round(float(np.mean([t == p for t, p in zip(labels, predicted, strict=True)])), 4),
         "top3": round(float(np.mean([t in s for t, s in zip(labels, top3, strict=True)])), 4),
         "macro_f1": round(float(f1_score(labels, predicted, labels=sorted(set(labels)), average="macro",
