@@ -66,6 +66,13 @@ def cmd_demo(args) -> None:
     ensure_demo_key()
     ensure_demo_attributes()
     print(f"Open311 GeoReport v2: /open311/discovery.json (demo api_key: {DEMO_KEY})", flush=True)
+    from safeharbor.routing.models import ClassifierModel
+
+    if not ClassifierModel.objects.filter(active=True).exists():  # once: `safeharbor classify` works
+        from safeharbor.routing.actions import train_classifier
+
+        model = train_classifier()
+        print(f"Category classifier v{model.version} trained on {model.n_samples} texts.", flush=True)
     print(
         f"\nDemo accounts (password for all: {DEMO_PASSWORD} — for demo installations only, "
         "never use it in production):"
