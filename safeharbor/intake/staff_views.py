@@ -70,23 +70,30 @@ def poster_pdf(request, code):
 # --- The hotline desk -------------------------------------------------------------------------
 
 
-def hotline(request):
-    """来电登记: after each call the form is empty again, with the codes to read out."""
-    actions.require_desk(request.user, "hotline")
-    form = staff_forms.HotlineForm(request.POST or None, user=request.user)
+def _desk(request, *, desk: str, form_class, register, session_key: str, template: str, url_name: str):
+    """A registration desk: after each registration the form is empty again, with the
+    codes to read out to the person (shown once)."""
+    actions.require_desk(request.user, desk)
+    form = form_class(request.POST or None, user=request.user)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
-            matter, check = actions.register_call(actor=request.user, **form.cleaned_data)
+            matter, check = register(actor=request.user, **form.cleaned_data)
         except ActionError as exc:
             status = _add_error(form, exc)
         else:
-            request.session[LAST_CALL] = _registered(matter, check)
-            return redirect("intake:hotline")
-    last = request.session.pop(LAST_CALL, None) if request.method == "GET" else None
+            request.session[session_key] = _registered(matter, check)
+            return redirect(url_name)
+    last = request.session.pop(session_key, None) if request.method == "GET" else None
     if last:
         last["visible"] = access.visible_matters(request.user).filter(pk=last["pk"]).exists()
-    return render(request, "intake/staff_hotline.html", {"form": form, "last": last}, status=status)
+    return render(request, template, {"form": form, "last": last}, status=status)
+
+
+def hotline(request):
+    """来电登记: built for 30 calls an hour, keyboard only."""
+    return _desk(request, desk="hotline", form_class=staff_forms.HotlineForm, register=actions.register_call,
+                 session_key=LAST_CALL, template="intake/staff_hotline.html", url_name="intake:hotline")
 
 
 @require_POST
@@ -143,19 +150,8 @@ def visit(request, pk):
 
 def walk_in(request):
     """来访登记 at a harbor: the harbor is the user's own, preselected."""
-    actions.require_desk(request.user, "walk_in")
-    form = staff_forms.WalkInForm(request.POST or None, user=request.user)
-    status = 400 if request.method == "POST" else 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            matter, check = actions.register_walk_in(actor=request.user, **form.cleaned_data)
-        except ActionError as exc:
-            status = _add_error(form, exc)
-        else:
-            request.session[LAST_VISITOR] = _registered(matter, check)
-            return redirect("intake:walk_in")
-    last = request.session.pop(LAST_VISITOR, None) if request.method == "GET" else None
-    return render(request, "intake/staff_walk_in.html", {"form": form, "last": last}, status=status)
+    return _desk(request, desk="walk_in", form_class=staff_forms.WalkInForm, register=actions.register_walk_in,
+                 session_key=LAST_VISITOR, template="intake/staff_walk_in.html", url_name="intake:walk_in")
 
 
 # --- The public board panel of a matter ---------------------------------------------------------
