@@ -12,6 +12,7 @@ from safeharbor.core import access
 from safeharbor.core.models import Domain, User
 from safeharbor.matters import actions, queries
 from safeharbor.matters.models import Commendation, Extension, FollowUp, Matter, Meeting, Supervision, Urgency
+from safeharbor.routing import queries as routing_queries
 
 MAX_FILES = 5
 MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -223,6 +224,12 @@ class DispatchForm(ActionForm):
         self.fields["assignee"].queryset = queries.assignable_users(self.user)
         self.fields["category"].queryset = categories_for(self.user)
         matter = self.matter
+        # Not classified yet: start from the classifier's suggestion (the dispatcher accepts
+        # it with one click or corrects it; what they dispatch with trains the next model).
+        self.suggestion = routing_queries.suggestion_for(matter, self.fields["category"].queryset)
+        if self.suggestion:
+            self.initial.setdefault("category", self.suggestion["category"].pk)
+            self.initial.setdefault("unit", self.suggestion["unit"].pk)
         default_unit = matter.category.default_unit_id if matter.category_id else None
         if matter.status == Matter.Status.RETURNED and default_unit == matter.unit_id:
             default_unit = None  # not back to the unit that just returned it

@@ -152,3 +152,24 @@ def classify(text: str) -> dict:
         "confidence": round(confidence, 4),
         "alternatives": [{"category": c, "confidence": round(p, 4)} for c, p in ranked],
     }
+
+
+def suggestion_for(matter, categories) -> dict | None:
+    """The suggestion shown to the dispatcher for a matter not classified yet: the
+    classifier's category (as a row of `categories`, the ones this user may choose), its
+    default unit, the confidence and the alternatives as rows too. None when it has a
+    category already or nothing sensible comes out."""
+    if matter.category_id:
+        return None
+    answer = classify(f"{matter.title} {matter.description}")
+    rows = {c.code: c for c in categories.select_related("default_unit")}
+    best = rows.get(answer["category"])
+    if best is None:
+        return None
+    return {
+        "category": best,
+        "unit": best.default_unit,
+        "confidence": answer["confidence"],
+        "alternatives": [(rows[a["category"]], a["confidence"]) for a in answer["alternatives"][1:]
+                         if a["category"] in rows],
+    }
