@@ -5,6 +5,7 @@ put next to the field they concern."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safeharbor.core.forms import add_action_error as core_add_action_error
 from safeharbor.core.models import Category
 from safeharbor.intake import queries
 from safeharbor.intake.actions import MAX_REPORT_CHARS
@@ -12,17 +13,12 @@ from safeharbor.intake.uploads import MAX_PHOTOS
 from safeharbor.matters.models import Matter
 
 # An action's error field -> the form field shown next to it.
-ERROR_FIELDS = {
-    "description": "description", "text": "text", "location": "lat", "lat": "lat", "lon": "lat",
-    "phone": "phone", "photos": "photos", "address": "address", "name": "name", "comment": "comment",
-    "satisfaction": "satisfaction", "category": "category",
-}
+ERROR_FIELDS = {"location": "lat", "lon": "lat"}  # the other fields keep their names
 
 
-def add_action_error(form: forms.Form, error) -> None:
-    """Show an ActionError next to its field (or at the top of the form)."""
-    name = ERROR_FIELDS.get(error.extra.get("field", ""))
-    form.add_error(name if name in form.fields else None, str(error.message))
+def add_action_error(form: forms.Form, error) -> int:
+    """Show an ActionError next to its field; the map point's errors go to `lat`."""
+    return core_add_action_error(form, error, fields=ERROR_FIELDS)
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):

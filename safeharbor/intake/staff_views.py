@@ -15,17 +15,12 @@ from django.views.decorators.http import require_POST
 
 from safeharbor.core import access
 from safeharbor.core.errors import ActionError
+from safeharbor.core.forms import add_action_error
 from safeharbor.intake import actions, importer, posters, staff_forms, staff_queries
 from safeharbor.matters import actions as matter_actions
 
 LAST_CALL = "intake_hotline_last"
 LAST_VISITOR = "intake_walk_in_last"
-
-
-def _add_error(form, exc: ActionError) -> int:
-    field = exc.extra.get("field")
-    form.add_error(field if field in form.fields else None, exc.message)
-    return exc.status_code
 
 
 def _registered(matter, check: str) -> dict:
@@ -80,7 +75,7 @@ def _desk(request, *, desk: str, form_class, register, session_key: str, templat
         try:
             matter, check = register(actor=request.user, **form.cleaned_data)
         except ActionError as exc:
-            status = _add_error(form, exc)
+            status = add_action_error(form, exc)
         else:
             request.session[session_key] = _registered(matter, check)
             return redirect(url_name)
@@ -120,7 +115,7 @@ def patrol(request):
             matter, _check = actions.register_patrol_finding(
                 actor=request.user, photos=request.FILES.getlist("photos"), **form.cleaned_data)
         except ActionError as exc:
-            status = _add_error(form, exc)
+            status = add_action_error(form, exc)
         else:
             messages.success(request, _("Finding registered as %(code)s.") % {"code": matter.tracking_code})
             return redirect("intake:patrol")
@@ -138,7 +133,7 @@ def visit(request, pk):
         try:
             matter_actions.record_follow_up(matter, actor=request.user, channel="visit", **form.cleaned_data)
         except ActionError as exc:
-            status = _add_error(form, exc)
+            status = add_action_error(form, exc)
         else:
             messages.success(request, _("Visit recorded for %(code)s.") % {"code": matter.tracking_code})
             return redirect("intake:patrol")
@@ -176,7 +171,7 @@ def publication(request, pk):
         try:
             entry = actions.publish_matter(matter, actor=request.user, **form.cleaned_data)
         except ActionError as exc:
-            return _publication_panel(request, matter, entry, form, _add_error(form, exc))
+            return _publication_panel(request, matter, entry, form, add_action_error(form, exc))
         if not request.htmx:
             messages.success(request, _("Published on the public board."))
             return redirect("matters:detail", matter.pk)

@@ -598,7 +598,7 @@ def reply_supervision(supervision: Supervision, *, actor, reply: str) -> Supervi
 @transaction.atomic
 def close_supervision(supervision: Supervision, *, actor) -> Supervision:
     order = _load_supervision(actor, supervision)
-    if actor.role not in rules.SUPERVISORS and not access.is_admin(actor):
+    if not rules.can_supervise(actor):
         raise PermissionDenied(_("Only leaders and dispatchers close supervision orders."))
     if order.status == Supervision.Status.CLOSED:
         raise ConflictError(_("This supervision order is already closed."))

@@ -33,6 +33,11 @@ STATES = {
 }
 
 
+def can_supervise(user) -> bool:
+    """Leaders and dispatchers issue supervision orders (督办)."""
+    return access.is_admin(user) or user.role in SUPERVISORS
+
+
 def in_responsible_unit(user, matter: Matter) -> bool:
     return bool(user.unit_id) and user.unit_id == matter.unit_id
 
@@ -91,6 +96,6 @@ def supervision_actions(user, order) -> set[str]:
     admin = access.is_admin(user)
     if order.status == Supervision.Status.OPEN and access.can_write(user) and (admin or user.unit_id == order.unit_id):
         allowed.add("reply")
-    if order.status != Supervision.Status.CLOSED and (admin or user.role in SUPERVISORS):
+    if order.status != Supervision.Status.CLOSED and can_supervise(user):
         allowed.add("close")
     return allowed

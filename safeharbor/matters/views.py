@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from safeharbor.core import access
 from safeharbor.core.errors import ActionError
+from safeharbor.core.forms import add_action_error
 from safeharbor.matters import actions, forms, queries, rules
 from safeharbor.matters.models import Supervision
 from safeharbor.routing import duplicates
@@ -106,10 +107,6 @@ class ListPage:
         return self.number + 1
 
 
-def _can_supervise(user) -> bool:
-    return access.is_admin(user) or user.role in rules.SUPERVISORS
-
-
 # --- The matter list -----------------------------------------------------------------------------
 
 
@@ -130,7 +127,7 @@ def matter_list(request):
         "total": page.start_index + len(page) - 1 if page.object_list and not page.has_next
         else queries.filtered_count(matters),
         "inbox": inbox,
-        "can_supervise": _can_supervise(user),
+        "can_supervise": rules.can_supervise(user),
         "can_write": access.can_write(user),
     }
     if request.htmx and not request.htmx.history_restore_request:
@@ -159,7 +156,7 @@ def matter_new(request):
         try:
             matter, check = actions.create_matter(actor=request.user, **form.cleaned_data)
         except ActionError as exc:
-            _add_error(form, exc)
+            add_action_error(form, exc)
         else:
             messages.success(request, _(
                 "Registered. Tracking code %(code)s, check code %(check)s. Give both to the reporter now: "
@@ -220,12 +217,6 @@ def _detail_context(request, matter, failed: Panel | None = None) -> dict:
     }
 
 
-def _add_error(form, exc: ActionError) -> int:
-    field = exc.extra.get("field")
-    form.add_error(field if field in form.fields else None, exc.message)
-    return exc.status_code
-
-
 def _act(request, pk, name: str, run, success):
     """Run one matter action from its form. Success: back to the detail page with a
     message. Failure: the form again with the reason (400 bad input, 409 conflict)."""
@@ -239,7 +230,7 @@ def _act(request, pk, name: str, run, success):
         try:
             result = run(matter, form.cleaned_data)
         except ActionError as exc:
-            status = _add_error(form, exc)
+            status = add_action_error(form, exc)
         else:
             messages.success(request, success(result) if callable(success) else success)
             url = reverse("matters:detail", args=[matter.pk])
@@ -431,7 +422,7 @@ def supervision_reply(request, pk):
         try:
             actions.reply_supervision(order, actor=request.user, reply=form.cleaned_data["reply"])
         except ActionError as exc:
-            status = _add_error(form, exc)
+            status = add_action_error(form, exc)
         else:
             messages.success(request, _("Reply sent."))
             return redirect("matters:supervision_detail", order.pk)
@@ -463,7 +454,7 @@ def supervision_new(request):
             orders = actions.issue_supervision(actor=request.user, matters=d["matters"], level=d["level"],
                                                reason=d["reason"], reply_due=d["reply_due"])
         except ActionError as exc:
-            status = _add_error(form, exc)
+            status = add_action_error(form, exc)
         else:
             messages.success(request, _("%(n)d supervision order(s) issued.") % {"n": len(orders)})
             return redirect("matters:supervision_list")
@@ -486,7 +477,7 @@ def meeting_new(request):
         try:
             meeting = actions.create_meeting(actor=request.user, **form.cleaned_data)
         except ActionError as exc:
-            status = _add_error(form, exc)
+            status = add_action_error(form, exc)
         else:
             messages.success(request, _("Meeting recorded. Add the minutes and the decisions below."))
             return redirect("matters:meeting_detail", meeting.pk)
@@ -522,7 +513,7 @@ def meeting_minutes(request, pk):
             actions.update_minutes(meeting, actor=request.user, minutes=form.cleaned_data["minutes"],
                                    files=form.cleaned_data["files"])
         except ActionError as exc:
-            status = _add_error(form, exc)
+            status = add_action_error(form, exc)
         else:
             messages.success(request, _("Minutes saved."))
             return redirect("matters:meeting_detail", meeting.pk)
@@ -540,7 +531,7 @@ def meeting_decision(request, pk):
         try:
             decision = actions.add_decision(meeting, actor=request.user, **form.cleaned_data)
         except ActionError as exc:
-            status = _add_error(form, exc)
+            status = add_action_error(form, exc)
         else:
             messages.success(request, _("Decision recorded as matter %(code)s, dispatched to %(unit)s.") % {
                 "code": decision.matter.tracking_code, "unit": decision.owner_unit.name})
@@ -562,7 +553,7 @@ def commendation_list(request):
         try:
             actions.record_commendation(actor=request.user, **form.cleaned_data)
         except ActionError as exc:
-            status = _add_error(form, exc)
+            status = add_action_error(form, exc)
         else:
             messages.success(request, _("Commendation recorded."))
             return redirect("matters:commendation_list")

@@ -157,7 +157,7 @@ def _as_report(matter) -> Report:
 NEAR_DEGREES = 0.008  # ~800 m of latitude: beyond it a point scores no place at all
 
 
-def candidates_for(matter, *, user=None, window_hours: float = WINDOW_HOURS, limit: int = 5) -> list[tuple]:
+def candidates_for(matter, *, user, window_hours: float = WINDOW_HOURS, limit: int = 5) -> list[tuple]:
     """Earlier matters (within the window, in the same sub-district or town, visible to
     `user`) that may be the same incident: [(matter, score, reason)], best first."""
     from safeharbor.core import access
@@ -165,9 +165,8 @@ def candidates_for(matter, *, user=None, window_hours: float = WINDOW_HOURS, lim
 
     since = matter.created_at - timedelta(hours=window_hours)
     prefix = matter.area_path[: 2 * 3] or matter.area_path  # the sub-district (depth 2)
-    pool = access.visible_matters(user) if user is not None else Matter.objects.all()
     pool = (
-        pool.filter(created_at__gte=since, created_at__lte=matter.created_at, area_path__startswith=prefix)
+        access.visible_matters(user).filter(created_at__gte=since, created_at__lte=matter.created_at, area_path__startswith=prefix)
         .exclude(pk=matter.pk)
         .exclude(status__in=["merged", "rejected"])
     )
