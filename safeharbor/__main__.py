@@ -73,6 +73,9 @@ def cmd_demo(args) -> None:
 
         model = train_classifier()
         print(f"Category classifier v{model.version} trained on {model.n_samples} texts.", flush=True)
+    from safeharbor.core.demo import run_module_loaders
+
+    run_module_loaders(stdout=sys.stdout)
     print(
         f"\nDemo accounts (password for all: {DEMO_PASSWORD} — for demo installations only, "
         "never use it in production):"

@@ -50,6 +50,14 @@ INSTALLED_APPS = [
     "safeharbor.intake",
     "safeharbor.open311",
     "safeharbor.routing",
+    "safeharbor.notifications",
+    "safeharbor.mediation",
+    "safeharbor.services",
+    "safeharbor.campus",
+    "safeharbor.campaigns",
+    "safeharbor.publicity",
+    "safeharbor.surveys",
+    "safeharbor.insights",
 ]
 
 MIDDLEWARE = [

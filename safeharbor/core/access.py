@@ -260,3 +260,24 @@ def get_visible_or_404(queryset: QuerySet, **lookup):
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# --- Module scopes ---------------------------------------------------------------------------
+# Each module's visible_* functions live below, in its own section, built from scope_for().
+# Import module models inside the functions (core must not import the module apps at load).
+
+# --- notifications ---
+
+# --- mediation ---
+
+# --- services ---
+
+# --- campus ---
+
+# --- campaigns ---
+
+# --- publicity ---
+
+# --- surveys ---
+
+# --- insights ---

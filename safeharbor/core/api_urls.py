@@ -17,4 +17,12 @@ urlpatterns = [
     path("harbors/", api.HarborList.as_view(), name="api_harbor_list"),
     path("harbors/<int:pk>/", api.HarborDetail.as_view(), name="api_harbor_detail"),
     path("", include("safeharbor.matters.api_urls")),
+    path("", include("safeharbor.notifications.api_urls")),
+    path("", include("safeharbor.mediation.api_urls")),
+    path("", include("safeharbor.services.api_urls")),
+    path("", include("safeharbor.campus.api_urls")),
+    path("", include("safeharbor.campaigns.api_urls")),
+    path("", include("safeharbor.publicity.api_urls")),
+    path("", include("safeharbor.surveys.api_urls")),
+    path("", include("safeharbor.insights.api_urls")),
 ]

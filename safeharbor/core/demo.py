@@ -479,6 +479,30 @@ def _ensure_users() -> int:
     return len(todo)
 
 
+# --- Module demo data ---------------------------------------------------------------------------
+# Each module app registers a loader in its AppConfig.ready(); `safeharbor demo` runs them in
+# order after the district, the matter history and the classifier exist. A loader must be
+# idempotent (a second `safeharbor demo` changes nothing) and returns one line for the console.
+
+MODULE_LOADERS: dict[str, tuple[int, object]] = {}
+
+
+def register_loader(name: str, loader, order: int = 50) -> None:
+    MODULE_LOADERS[name] = (order, loader)
+
+
+def run_module_loaders(stdout=None) -> list[str]:
+    lines = []
+    for name, (_order, loader) in sorted(MODULE_LOADERS.items(), key=lambda item: (item[1][0], item[0])):
+        with transaction.atomic():
+            line = loader()
+        if line:
+            lines.append(f"{name}: {line}")
+            if stdout is not None:
+                stdout.write(f"{name}: {line}\n")
+    return lines
+
+
 # --- Entry points ------------------------------------------------------------------------------
 
 

@@ -1,0 +1,3 @@
+"""REST API of the campaigns app (mounted under /api/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""REST API of the campus app (mounted under /api/)."""
+
+urlpatterns: list = []

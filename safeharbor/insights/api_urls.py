@@ -1,0 +1,3 @@
+"""REST API of the insights app (mounted under /api/)."""
+
+urlpatterns: list = []

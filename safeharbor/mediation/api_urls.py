@@ -1,0 +1,3 @@
+"""REST API of the mediation app (mounted under /api/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""REST API of the notifications app (mounted under /api/)."""
+
+urlpatterns: list = []

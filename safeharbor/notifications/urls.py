@@ -1,0 +1,4 @@
+"""Staff pages of the notifications app (mounted at /notifications/)."""
+
+app_name = "notifications"
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""REST API of the publicity app (mounted under /api/)."""
+
+urlpatterns: list = []

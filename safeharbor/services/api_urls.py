@@ -1,0 +1,3 @@
+"""REST API of the services app (mounted under /api/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""REST API of the surveys app (mounted under /api/)."""
+
+urlpatterns: list = []
