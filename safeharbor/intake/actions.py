@@ -20,6 +20,7 @@ from safeharbor.core.models import Area, Category, Harbor, User
 from safeharbor.intake.models import MeToo, Publication
 from safeharbor.intake.uploads import clean_photos
 from safeharbor.matters import actions as matter_actions
+from safeharbor.matters import hooks
 from safeharbor.matters.models import Attachment, Matter, MatterEvent
 
 MAX_REPORT_CHARS = 2000
@@ -188,6 +189,7 @@ def add_reporter_info(matter: Matter, *, text: str, photos=()) -> MatterEvent:
         note=text, public=duplicate is None, unit=matter.unit,
         data={"duplicate": duplicate.tracking_code} if duplicate else {},
     )
+    hooks.run_event_hooks(event)
     _save_photos(photos, matter=matter, event=event, public=duplicate is None)
     return event
 

@@ -20,7 +20,7 @@ from safeharbor.core.crypto import blind_index
 from safeharbor.core.errors import ActionError, ConflictError
 from safeharbor.core.models import Area, Category, Harbor, Unit, User
 from safeharbor.lib import codes, workdays
-from safeharbor.matters import deadlines, rules
+from safeharbor.matters import deadlines, hooks, rules
 from safeharbor.matters.models import (
     Attachment,
     Commendation,
@@ -73,11 +73,13 @@ def _load_for(actor, matter, action: str, *, expected_status: str | None = None)
 
 def _event(matter: Matter, actor, action: str, *, before: str = "", note: str = "", unit=None,
            data: dict | None = None, public: bool = False, at=None) -> MatterEvent:
-    return MatterEvent.objects.create(
+    event = MatterEvent.objects.create(
         matter=matter, actor=actor if getattr(actor, "is_authenticated", False) else None, action=action,
         from_status=before, to_status=matter.status, note=note, unit=unit, data=data or {}, public=public,
         at=at or timezone.now(),
     )
+    hooks.run_event_hooks(event)
+    return event
 
 
 def _save(matter: Matter, *fields: str) -> None:
