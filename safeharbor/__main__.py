@@ -3,6 +3,7 @@
 import argparse
 import os
 import sys
+from pathlib import Path
 
 
 def _setup(demo: bool = False) -> None:
@@ -179,6 +180,41 @@ def cmd_classify(args) -> None:
         sys.exit(exc.returncode)
 
 
+def cmd_backup(args) -> None:
+    _setup()
+    from safeharbor.core.backup import BackupError, backup
+
+    try:
+        manifest = backup(Path(args.archive), keys_file=Path(args.keys) if args.keys else None)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
+    counts = ", ".join(f"{k} {v}" for k, v in manifest["counts"].items())
+    print(f"Backup written to {args.archive}: {manifest['engine']} database ({counts}), "
+          f"{manifest['media_files']} uploaded files.")
+    if args.keys:
+        print(f"Encryption keys written to {args.keys} (mode 0600). Keep that file apart from the backups: "
+              "together they open every resident's personal data.")
+    else:
+        print("The encryption keys are NOT in the backup. Without them the encrypted personal data of a "
+              "restore cannot be read: save them once with --keys FILE and keep that file apart.")
+
+
+def cmd_restore(args) -> None:
+    _setup()
+    from safeharbor.core.backup import BackupError, restore
+
+    try:
+        manifest = restore(Path(args.archive), keys_file=Path(args.keys) if args.keys else None, force=args.force)
+    except (BackupError, OSError, KeyError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
+    _call("migrate", interactive=False, verbosity=0)  # a backup of an older release comes up to date
+    print(f"Restored the backup of {manifest['created_at']} ({manifest['engine']}, "
+          f"{manifest['counts']['matters']} matters, {manifest['media_files']} uploaded files) and applied "
+          "migrations. Restart `safeharbor serve` and `safeharbor worker`.")
+
+
 def cmd_manage(args) -> None:
     _setup()
     from django.core.management import execute_from_command_line
@@ -229,6 +265,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="check every row, import nothing")
     p.add_argument("--user", help="username recorded as having imported the matters")
     p.set_defaults(func=cmd_import_matters)
+
+    p = sub.add_parser("backup", help="write a consistent backup (database + uploaded files) to ARCHIVE.tar.gz")
+    p.add_argument("archive", help="the .tar.gz to write")
+    p.add_argument("--keys", help="also write the encryption keys to this separate file (keep it apart)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace this installation's data with a backup, then migrate")
+    p.add_argument("archive", help="a .tar.gz written by `safeharbor backup`")
+    p.add_argument("--keys", help="the backup's keys file, when this installation has other keys")
+    p.add_argument("--force", action="store_true", help="replace an installation that already holds matters")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("train", help="train the category classifier now and print its held-out metrics")
     p.add_argument("--seed-dir", help="directory of <category code>.txt files (default: the shipped corpus)")

@@ -36,6 +36,17 @@ def _index_key() -> bytes:
     ).encode()
 
 
+def encryption_keys() -> list[str]:
+    """The field-encryption keys in use (first encrypts), for backups of the keys."""
+    return list(settings.FIELD_ENCRYPTION_KEYS) or [
+        persistent_secret("FIELD_ENCRYPTION_KEY", "field_encryption.key", lambda: Fernet.generate_key().decode())
+    ]
+
+
+def blind_index_key() -> str:
+    return _index_key().decode()
+
+
 def reset_keys_cache() -> None:
     _fernet.cache_clear()
     _index_key.cache_clear()
