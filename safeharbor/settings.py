@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "template_partials",
     "treebeard",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "safeharbor.core",
@@ -68,10 +70,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "safeharbor.core.middleware.LoginRequiredMiddleware",
+    "safeharbor.core.middleware.TwoFactorRequiredMiddleware",
     # Last, as django-axes asks: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,6 +153,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 
+# Two-factor log-in (TOTP): these roles may turn it on; with TWO_FACTOR_REQUIRED they must.
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["admin", "leader"])
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = env_str("SITE_NAME", "平安港湾")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
@@ -253,4 +261,29 @@ SWEEP_SUPERVISE_AFTER_HOURS = env_int("SWEEP_SUPERVISE_AFTER_HOURS", 0)  # overd
 SWEEP_ESCALATE_AFTER_HOURS = env_int("SWEEP_ESCALATE_AFTER_HOURS", 24)  # overdue → parent area
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
 SUPERVISION_REPLY_WORKDAYS = env_int("SUPERVISION_REPLY_WORKDAYS", 2)
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")  # /metrics from other hosts needs this bearer token
 ROUTING_RETRAIN_HOURS = env_int("ROUTING_RETRAIN_HOURS", 24)  # the worker retrains the classifier
+
+# --- Notifications: staff email, resident SMS (safeharbor/notifications) -------------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "safeharbor@localhost")
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in messages
+SMS_GATEWAY = env_str("SMS_GATEWAY", "outbox")  # outbox | file | email | http | dotted.path.Class
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET")  # signs outgoing posts and checks inbound replies
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(HOME / "sms.jsonl"))
+SMS_EMAIL_ADDRESS = env_str("SMS_EMAIL_ADDRESS", "{phone}@sms.invalid")
+SMS_SIGNATURE = env_str("SMS_SIGNATURE", "【平安港湾】")
+SMS_QUIET_START = env_int("SMS_QUIET_START", 22)  # no SMS from this hour (Asia/Shanghai)...
+SMS_QUIET_END = env_int("SMS_QUIET_END", 8)  # ...until this hour, except urgent matters
+SMS_DAILY_LIMIT = env_int("SMS_DAILY_LIMIT", 5)  # per phone number per day; the rest wait a day
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
+SMS_RETRY_SECONDS = env_int("SMS_RETRY_SECONDS", 60)  # first retry; doubles each time
+NOTIFY_SEND_INTERVAL_SECONDS = env_int("NOTIFY_SEND_INTERVAL_SECONDS", 30)
+NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 8)  # daily digest email from this hour on

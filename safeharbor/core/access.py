@@ -268,16 +268,408 @@ def get_visible_or_404(queryset: QuerySet, **lookup):
 
 # --- notifications ---
 
+# What a notification may point at, and the visible_* queryset its target must be in.
+# Modules add theirs with NOTIFICATION_TARGETS[label] = fn; unknown labels fall back to
+# visible_<model>s in this module when it exists.
+NOTIFICATION_TARGETS: dict = {}
+
+
+def _notification_target_scope(label: str):
+    if label in NOTIFICATION_TARGETS:
+        return NOTIFICATION_TARGETS[label]
+    builtin = {"matters.matter": visible_matters, "matters.supervision": visible_supervisions,
+               "matters.meeting": visible_meetings}
+    if label in builtin:
+        return builtin[label]
+    return globals().get(f"visible_{label.rsplit('.', 1)[-1]}s")
+
+
+def visible_notifications(user) -> QuerySet:
+    """The user's own notifications whose object they may still open (a notification never
+    reveals a matter that left their scope)."""
+    from safeharbor.notifications.models import Notification
+
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    own = Notification.objects.filter(recipient_id=user.pk)
+    if scope_for(user).everything:
+        return own
+    labels = own.exclude(target_label="").values_list("target_label", flat=True).distinct()
+    condition = Q(target_label="")  # about nothing in particular
+    for label in labels:
+        visible = _notification_target_scope(label)
+        if visible is None:
+            condition |= Q(target_label=label)  # no scope known for it: the notifier chose the recipient
+        else:
+            condition |= Q(target_label=label, target_pk__in=visible(user).values("pk"))  # still in scope
+    return own.filter(condition)
+
 # --- mediation ---
+
+
+def visible_mediation_cases(user) -> QuerySet:
+    """Mediators: their areas, committees and cases; dispatchers and leaders: their areas;
+    harbor staff: cases of their harbor; member units: cases they co-mediate. Others: none."""
+    from safeharbor.mediation.models import Case
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Case.objects.all()
+    if scope is NOTHING:
+        return Case.objects.none()
+    condition = Q(pk__in=[])
+    if user.role in {Role.MEDIATOR, Role.DISPATCHER, Role.LEADER}:
+        condition |= scope.area_q()  # cases in their area subtrees
+    if user.role == Role.MEDIATOR:
+        condition |= Q(committee__members__user=user)  # cases of the committees they sit on
+        condition |= Q(mediators=user)  # cases they mediate
+    if user.role == Role.HARBOR_STAFF:
+        condition |= Q(harbor_id__in=scope.harbor_ids) | Q(created_by=user)  # brought to their harbor
+    if user.role == Role.UNIT_HANDLER and scope.unit_ids:
+        condition |= Q(joint_units__in=scope.unit_ids)  # joint mediation their unit was invited to
+    return Case.objects.filter(pk__in=Case.objects.filter(condition).values("pk"))
+
+
+def visible_mediation_parties(user) -> QuerySet:
+    from safeharbor.mediation.models import Party
+
+    return Party.objects.filter(case__in=visible_mediation_cases(user))
+
+
+def visible_mediation_committees(user) -> QuerySet:
+    """Committees whose area lies in the user's scope or above it (a community mediator
+    works with the sub-district and district committees too), and those they sit on."""
+    from safeharbor.mediation.models import Committee
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Committee.objects.all()
+    if scope is NOTHING:
+        return Committee.objects.none()
+    ancestors = {path[:i] for path in scope.area_paths for i in range(Area.steplen, len(path) + 1, Area.steplen)}
+    return Committee.objects.filter(
+        scope.area_q()  # committees inside their area subtrees
+        | Q(area__path__in=ancestors)  # committees of the areas above them
+        | Q(members__user=user)  # committees they sit on
+    ).distinct()
+
 
 # --- services ---
 
+
+def _services_q(user, harbor: str = "harbor", port: str = "port"):
+    """Rows of the services app a user sees, as a Q over their `harbor` and `port` fields;
+    None means everything."""
+    scope = scope_for(user)
+    if scope.everything:
+        return None
+    condition = Q(pk__in=[])
+    for path in scope.area_paths:
+        condition |= Q(**{f"{harbor}__area__path__startswith": path})  # harbors in their subtrees
+    if scope.matter_harbor_ids:
+        condition |= Q(**{f"{harbor}_id__in": scope.matter_harbor_ids})  # the harbor they staff
+    if scope.port_ids:
+        condition |= Q(**{f"{port}_id__in": scope.port_ids})  # their own port
+    if scope.unit_ids:
+        condition |= Q(**{f"{port}__owner_unit_id__in": scope.unit_ids})  # their organization's ports
+        condition |= Q(**{f"{harbor}__host_unit_id__in": scope.unit_ids})  # harbors their unit hosts
+    return condition
+
+
+def _services_filter(user, queryset):
+    if scope_for(user) is NOTHING:
+        return queryset.none()
+    condition = _services_q(user)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def visible_services(user) -> QuerySet:
+    from safeharbor.services.models import Service
+
+    if scope_for(user) is NOTHING:
+        return Service.objects.none()
+    condition = _services_q(user)
+    if condition is None:
+        return Service.objects.all()
+    # ... plus the services their unit provides
+    return Service.objects.filter(condition | Q(provider_unit_id__in=scope_for(user).unit_ids))
+
+
+def visible_applications(user) -> QuerySet:
+    from safeharbor.services.models import Application
+
+    if scope_for(user) is NOTHING:
+        return Application.objects.none()
+    condition = _services_q(user)
+    if condition is None:
+        return Application.objects.all()
+    # ... plus the applications addressed to their unit as provider (the HR bureau)
+    return Application.objects.filter(condition | Q(provider_unit_id__in=scope_for(user).unit_ids))
+
+
+def visible_jobs(user) -> QuerySet:
+    from safeharbor.services.models import JobOpening
+
+    if scope_for(user) is NOTHING:
+        return JobOpening.objects.none()
+    condition = _services_q(user)
+    if condition is None:
+        return JobOpening.objects.all()
+    return JobOpening.objects.filter(condition | Q(collected_by_id__in=scope_for(user).unit_ids))
+
+
+def visible_events(user) -> QuerySet:
+    from safeharbor.services.models import Event
+
+    return _services_filter(user, Event.objects.all())
+
+
+def visible_safe_families(user) -> QuerySet:
+    from safeharbor.services.models import SafeFamily
+
+    return _services_filter(user, SafeFamily.objects.all())
+
+
+def visible_hotline_calls(user) -> QuerySet:
+    from safeharbor.services.models import HotlineCall
+
+    return HotlineCall.objects.filter(port__in=visible_service_ports(user))
+
+
+def visible_service_ports(user) -> QuerySet[Port]:
+    """The ports whose services, hotline, events and aid a user works with."""
+    scope = scope_for(user)
+    if scope is NOTHING:
+        return Port.objects.none()
+    if scope.everything:
+        return Port.objects.all()
+    condition = Q(pk__in=scope.port_ids) | Q(owner_unit_id__in=scope.unit_ids)  # their port, their org's
+    condition |= Q(harbor_id__in=scope.matter_harbor_ids) | Q(harbor__host_unit_id__in=scope.unit_ids)
+    for path in scope.area_paths:
+        condition |= Q(harbor__area__path__startswith=path)  # ports of harbors in their subtrees
+    return Port.objects.filter(condition)
+
+
+def visible_service_harbors(user) -> QuerySet[Harbor]:
+    """Harbors a user works at for services: those they see, plus those where their unit
+    provides a service or runs a port (the HR bureau at a community harbor)."""
+    from safeharbor.services.models import Service
+
+    return Harbor.objects.filter(
+        Q(pk__in=visible_harbors(user).values("pk"))
+        | Q(pk__in=Service.objects.filter(pk__in=visible_services(user).values("pk")).values("harbor_id"))
+        | Q(pk__in=visible_service_ports(user).values("harbor_id"))
+    )
+
+
+def visible_rosters(user) -> QuerySet:
+    from safeharbor.services.models import DutyRoster
+
+    return DutyRoster.objects.filter(harbor__in=Harbor.objects.filter(ports__in=visible_service_ports(user)))
+
+
+def visible_beneficiaries(user) -> QuerySet:
+    """The shared beneficiary records of the harbors whose ports they work in."""
+    from safeharbor.services.models import Beneficiary
+
+    return Beneficiary.objects.filter(harbor__in=Harbor.objects.filter(ports__in=visible_service_ports(user)))
+
+
+def visible_aid_resources(user) -> QuerySet:
+    from safeharbor.services.models import AidResource
+
+    return AidResource.objects.filter(harbor__in=Harbor.objects.filter(ports__in=visible_service_ports(user)))
+
 # --- campus ---
+
+
+def _campus_school_q(user, field: str = "school") -> Q:
+    """Rows of the schools the user sees (their school, schools of their subtrees, their unit's)."""
+    return Q(**{f"{field}__in": visible_schools(user).values("pk")})
+
+
+def visible_campus(user, model) -> QuerySet:
+    """Campus records tied to a school (rooms, gates, terms, incidents, activities, ...)."""
+    if scope_for(user).everything:
+        return model.objects.all()
+    return model.objects.filter(_campus_school_q(user))
+
+
+def visible_school_classes(user) -> QuerySet:
+    from safeharbor.campus.models import SchoolClass
+
+    if scope_for(user).everything:
+        return SchoolClass.objects.all()
+    return SchoolClass.objects.filter(_campus_school_q(user, "grade__school"))
+
+
+def visible_own_school_classes(user) -> QuerySet:
+    """Classes of the user's own school (pupils' names, such as psychology monitors)."""
+    from safeharbor.campus.models import SchoolClass
+
+    scope = scope_for(user)
+    if scope.everything:
+        return SchoolClass.objects.all()
+    return SchoolClass.objects.filter(grade__school_id__in=scope.school_ids)
+
+
+def visible_hazards(user) -> QuerySet:
+    from safeharbor.campus.models import Hazard
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Hazard.objects.all()
+    return Hazard.objects.filter(
+        _campus_school_q(user)  # hazards around the schools they see
+        | Q(matter__unit_id__in=scope.unit_ids)  # hazards their unit has to rectify
+    )
+
+
+def visible_guards(user) -> QuerySet:
+    """Guards (names and phones of volunteers): the school's own staff only, and admins."""
+    from safeharbor.campus.models import Guard
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Guard.objects.all()
+    return Guard.objects.filter(school_id__in=scope.school_ids)
+
+
+def visible_psych_cases(user) -> QuerySet:
+    """Individual psychology records: the strictest rule of the platform. Only the school's
+    psychology teachers and its designated school leader; not administrators, not the
+    district, not the school's other staff (they see aggregates)."""
+    from safeharbor.campus.models import PsychCase
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return PsychCase.objects.none()
+    condition = Q(school__campus__designated_leader=user)  # the school's designated leader
+    if user.role == Role.PSYCH_TEACHER and user.school_id:
+        condition |= Q(school_id=user.school_id)  # psychology teachers of the pupil's school
+    return PsychCase.objects.filter(condition)
 
 # --- campaigns ---
 
+
+def visible_campaigns(user) -> QuerySet:
+    from safeharbor.campaigns.models import Campaign
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Campaign.objects.all()
+    if scope is NOTHING:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(
+        scope.area_q()  # campaigns run in an area of their subtrees
+        | Q(lead_unit_id__in=scope.unit_ids)  # campaigns their unit leads
+        | Q(pk__in=Campaign.participating_units.through.objects.filter(  # campaigns their unit takes part in
+            unit_id__in=scope.unit_ids).values("campaign_id"))
+    )
+
+
+def visible_progress_reports(user) -> QuerySet:
+    from safeharbor.campaigns.models import ProgressReport
+
+    scope = scope_for(user)
+    if scope.everything:
+        return ProgressReport.objects.all()
+    if scope is NOTHING:
+        return ProgressReport.objects.none()
+    return ProgressReport.objects.filter(
+        Q(unit_id__in=scope.unit_ids)  # their own unit's reports
+        | Q(campaign__lead_unit_id__in=scope.unit_ids)  # every report of a campaign their unit leads
+        | scope.area_q(field="campaign__area")  # reports of campaigns run in their subtrees
+    )
+
+
+def visible_bulletins(user) -> QuerySet:
+    """Bulletins of the campaigns they see; drafts only for those who manage the campaign."""
+    from safeharbor.campaigns.models import Bulletin
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Bulletin.objects.all()
+    if scope is NOTHING:
+        return Bulletin.objects.none()
+    return Bulletin.objects.filter(campaign__in=visible_campaigns(user)).filter(
+        Q(status=Bulletin.Status.PUBLISHED)  # published circulars go to every participant
+        | Q(campaign__lead_unit_id__in=scope.unit_ids)  # drafts: the lead unit
+        | scope.area_q(field="campaign__area")  # drafts: the campaign's area staff
+    )
+
+
+def visible_clues(user) -> QuerySet:
+    from safeharbor.campaigns.models import Clue
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Clue.objects.all()
+    if scope is NOTHING:
+        return Clue.objects.none()
+    return Clue.objects.filter(
+        Q(campaign__lead_unit_id__in=scope.unit_ids)  # clues of a campaign their unit leads
+        | scope.area_q(field="campaign__area")  # clues of campaigns run in their subtrees
+    )
+
 # --- publicity ---
+
+
+def visible_materials(user) -> QuerySet:
+    """The materials library: every staff member uses it (it is public material)."""
+    from safeharbor.publicity.models import Material
+
+    if scope_for(user) is NOTHING:
+        return Material.objects.none()
+    return Material.objects.all()
+
+
+def visible_activities(user) -> QuerySet:
+    from safeharbor.publicity.models import Activity
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Activity.objects.all()
+    if scope is NOTHING:
+        return Activity.objects.none()
+    return Activity.objects.filter(
+        scope.area_q()  # activities held in their area subtrees
+        | Q(organizer_id__in=scope.unit_ids)  # activities their unit organized
+        | Q(pk__in=Activity.units.through.objects.filter(  # activities their unit joined
+            unit_id__in=scope.unit_ids).values("activity_id"))
+        | Q(harbor_id__in=scope.harbor_ids)  # activities of their harbor
+    )
 
 # --- surveys ---
 
+
+def visible_surveys(user) -> QuerySet:
+    from safeharbor.surveys.models import Survey
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Survey.objects.all()
+    if scope is NOTHING:
+        return Survey.objects.none()
+    return Survey.objects.filter(
+        scope.area_q()  # questionnaires about an area of their subtrees
+        | Q(owner_unit_id__in=scope.unit_ids)  # questionnaires their unit runs
+    )
+
+
 # --- insights ---
+
+
+def visible_report_subjects(user, kind: str) -> QuerySet:
+    """What a user may draw a report card (平安成绩单) for; the figures on it are further
+    limited to visible_matters(user), so a leader sees only their area's share of a unit."""
+    from safeharbor.core.models import Domain
+
+    if kind == "harbor":
+        return visible_harbors(user)  # harbors of their subtrees, unit, or staff post
+    if kind == "unit":
+        return visible_units(user)  # their unit, units based in their subtrees, district-wide units
+    if kind == "area":
+        return visible_areas(user)  # their subtrees (and their harbor's or school's area)
+    if kind == "domain" and scope_for(user) is not NOTHING:
+        return Domain.objects.all()  # the ten fields: taxonomy every staff member works in
+    return Area.objects.none()

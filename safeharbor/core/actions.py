@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from safeharbor.core import access
 from safeharbor.core.errors import ActionError
 from safeharbor.core.models import Area, AuditLog, Category, Domain, Unit
+from safeharbor.core.queries import confirmed_totp, two_factor_allowed
 from safeharbor.core.taxonomy import DEFAULT_TAXONOMY, parse_taxonomy
 
 
@@ -98,3 +101,60 @@ def reveal_personal_field(*, actor, label: str, pk, field: str, reason: str, ip:
         raise ActionError(_("Say why you need to see this in full (for the audit log)."), extra={"field": "reason"})
     record_audit(actor=actor, action=AuditLog.Action.REVEAL, target=obj, field=field, reason=reason, ip=ip)
     return getattr(obj, field)
+
+
+# --- two-factor log-in (TOTP, django-otp) ----------------------------------------------------
+
+
+def start_totp(user):
+    """The unconfirmed authenticator of `user` (made once) for the set-up page to show."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not two_factor_allowed(user):
+        raise PermissionDenied
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_totp(user, token: str):
+    """Turn two-factor log-in on once the user proves the app shows the right codes."""
+    device = start_totp(user)
+    if not device.verify_token((token or "").strip()):
+        raise ActionError(_("That code is not right. Enter the 6 digits the app shows now."),
+                          extra={"field": "token"})
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    type(device).objects.filter(user=user).exclude(pk=device.pk).delete()
+    record_audit(actor=user, action=AuditLog.Action.CONFIG, target=user, field="two_factor",
+                 reason="two-factor log-in turned on")
+    return device
+
+
+@transaction.atomic
+def disable_totp(user, token: str) -> None:
+    """Turn two-factor log-in off; needs a current code, so a stolen session cannot do it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return
+    if settings.TWO_FACTOR_REQUIRED and user.role in settings.TWO_FACTOR_ROLES:
+        raise ActionError(_("Two-factor log-in is required for your role; it cannot be turned off."))
+    if not device.verify_token((token or "").strip()):
+        raise ActionError(_("That code is not right. Enter the 6 digits the app shows now."),
+                          extra={"field": "token"})
+    device.delete()
+    record_audit(actor=user, action=AuditLog.Action.CONFIG, target=user, field="two_factor",
+                 reason="two-factor log-in turned off")
+
+
+def verify_login_token(user, token: str):
+    """The confirmed device of `user` if `token` is a valid current code, else None.
+    django-otp throttles repeated failures and refuses a code used once already."""
+    device = confirmed_totp(user)
+    if device is None or not device.verify_token((token or "").strip()):
+        return None
+    return device

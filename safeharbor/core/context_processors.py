@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from safeharbor.core import navigation
+from safeharbor.core import navigation, queries
 
 
 def site(request):
@@ -8,4 +8,5 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "DEMO_MODE": settings.DEMO_MODE,
         "nav_items": navigation.items_for(getattr(request, "user", None), request.path),
+        "two_factor_allowed": queries.two_factor_allowed(getattr(request, "user", None)),
     }

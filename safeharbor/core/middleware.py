@@ -11,3 +11,33 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class TwoFactorRequiredMiddleware:
+    """With TWO_FACTOR_REQUIRED, users of TWO_FACTOR_ROLES set up an authenticator app before
+    they use anything else (the set-up page, log-out and static files stay reachable)."""
+
+    ALLOWED = ("/accounts/", "/static/", "/i18n/", "/healthz", "/metrics")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        user = getattr(request, "user", None)
+        if (
+            settings.TWO_FACTOR_REQUIRED
+            and user is not None
+            and user.is_authenticated
+            and user.role in settings.TWO_FACTOR_ROLES
+            and not request.path_info.startswith(self.ALLOWED)
+            and not request.path_info.startswith("/api/")
+        ):
+            from django.shortcuts import redirect
+
+            from safeharbor.core.queries import confirmed_totp
+
+            if confirmed_totp(user) is None:
+                return redirect("two_factor")
+        return self.get_response(request)

@@ -1,5 +1,6 @@
 """Reads of the core app that span relations."""
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 
 from safeharbor.core import access
@@ -58,3 +59,18 @@ def audit_entries(user, *, action: str = ""):
     if action:
         entries = entries.filter(action=action)
     return entries
+
+
+# --- two-factor log-in ---
+
+
+def confirmed_totp(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def two_factor_allowed(user) -> bool:
+    return getattr(user, "is_authenticated", False) and (
+        user.is_superuser or user.role in settings.TWO_FACTOR_ROLES
+    )
