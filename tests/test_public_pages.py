@@ -514,3 +514,15 @@ def test_me_too_answers_429_when_abused(client, settings, board):
         assert client.post(url, {}, HTTP_USER_AGENT=f"bot {i}").status_code == 302
     assert client.post(url, {}, HTTP_USER_AGENT="bot 4").status_code == 429
     assert Publication.objects.get(pk=board["near"].pk).me_too_count == 3
+
+
+def test_a_named_reporter_with_a_phone_finds_how_to_stop_text_messages(client, org):
+    matter, check = submitted(client, name="王女士", phone="13912345678", identity="named")
+    track(client, matter.tracking_code, check)
+    page = body(client.get(reverse("public:track_detail", args=[matter.tracking_code])))
+    assert f"/notifications/stop/?code={matter.tracking_code}" in page
+    anonymous, check2 = submitted(client, identity="anonymous")
+    track(client, anonymous.tracking_code, check2)
+    page = body(client.get(reverse("public:track_detail", args=[anonymous.tracking_code])))
+    assert "Progress of your report" in page or "办理进度" in page or anonymous.tracking_code in page
+    assert "/notifications/stop/" not in page

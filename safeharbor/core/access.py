@@ -310,7 +310,7 @@ def visible_notifications(user) -> QuerySet:
 def visible_mediation_cases(user) -> QuerySet:
     """Mediators: their areas, committees and cases; dispatchers and leaders: their areas;
     harbor staff: cases of their harbor; member units: cases they co-mediate. Others: none."""
-    from safeharbor.mediation.models import Case
+    from safeharbor.mediation.models import Case, Member
 
     scope = scope_for(user)
     if scope.everything:
@@ -321,13 +321,15 @@ def visible_mediation_cases(user) -> QuerySet:
     if user.role in {Role.MEDIATOR, Role.DISPATCHER, Role.LEADER}:
         condition |= scope.area_q()  # cases in their area subtrees
     if user.role == Role.MEDIATOR:
-        condition |= Q(committee__members__user=user)  # cases of the committees they sit on
-        condition |= Q(mediators=user)  # cases they mediate
+        committees = list(Member.objects.filter(user=user).values_list("committee_id", flat=True))
+        condition |= Q(committee_id__in=committees)  # cases of the committees they sit on
+        condition |= Q(pk__in=Case.mediators.through.objects.filter(user_id=user.pk).values("case_id"))  # theirs
     if user.role == Role.HARBOR_STAFF:
         condition |= Q(harbor_id__in=scope.harbor_ids) | Q(created_by=user)  # brought to their harbor
     if user.role == Role.UNIT_HANDLER and scope.unit_ids:
-        condition |= Q(joint_units__in=scope.unit_ids)  # joint mediation their unit was invited to
-    return Case.objects.filter(pk__in=Case.objects.filter(condition).values("pk"))
+        condition |= Q(pk__in=Case.joint_units.through.objects.filter(  # joint mediation their unit is in
+            unit_id__in=scope.unit_ids).values("case_id"))
+    return Case.objects.filter(condition)
 
 
 def visible_mediation_parties(user) -> QuerySet:
@@ -673,3 +675,41 @@ def visible_report_subjects(user, kind: str) -> QuerySet:
     if kind == "domain" and scope_for(user) is not NOTHING:
         return Domain.objects.all()  # the ten fields: taxonomy every staff member works in
     return Area.objects.none()
+
+
+def visible_rollups(user) -> QuerySet:
+    """The rows of the figures rollups (insights.Rollup) of the matters visible_matters(user)
+    would return by area subtree, responsible unit or harbor. Matters a user sees only as a
+    co-unit are not in any row of theirs: see visible_co_unit_only_matters."""
+    from safeharbor.insights.models import Rollup
+
+    scope = scope_for(user)
+    if scope.everything:
+        return Rollup.objects.all()
+    if scope is NOTHING:
+        return Rollup.objects.none()
+    condition = Q(pk__in=[])
+    for path in scope.area_paths:
+        condition |= Q(area_path__startswith=path)
+    if scope.unit_ids:
+        condition |= Q(unit_id__in=scope.unit_ids)
+    if scope.matter_harbor_ids:
+        condition |= Q(harbor_id__in=scope.matter_harbor_ids)
+    return Rollup.objects.filter(condition)
+
+
+def visible_co_unit_only_matters(user) -> QuerySet:
+    """Matters a user sees only because their unit works on them as a co-unit (outside their
+    area subtrees, not their unit's, not their harbor's): figures count them directly."""
+    from safeharbor.matters.models import Matter
+
+    scope = scope_for(user)
+    if scope.everything or scope is NOTHING or not scope.unit_ids:
+        return Matter.objects.none()
+    other = Q(unit_id__in=scope.unit_ids)
+    for path in scope.area_paths:
+        other |= Q(area_path__startswith=path)
+    if scope.matter_harbor_ids:
+        other |= Q(harbor_id__in=scope.matter_harbor_ids)
+    co = Matter.co_units.through.objects.filter(unit_id__in=scope.unit_ids).values("matter_id")
+    return Matter.objects.filter(pk__in=co).exclude(other)
