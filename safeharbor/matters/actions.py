@@ -651,30 +651,48 @@ def add_decision(meeting: Meeting, *, actor, text: str, owner_unit: Unit, deadli
     access.require_write(actor)
     meeting = access.get_visible_or_404(access.visible_meetings(actor), pk=meeting.pk)
     text = _text(text, "text", limit=2000)
-    if not owner_unit.active:
-        raise ActionError(_("%(unit)s is not active.") % {"unit": owner_unit.name}, extra={"field": "owner_unit"})
-    if deadline < timezone.localdate():
-        raise ActionError(_("The deadline cannot be in the past."), extra={"field": "deadline"})
-    matter, _check = create_matter(
-        actor=None, description=text, title=_("Decision of %(meeting)s") % {"meeting": meeting.title},
-        source=Matter.Source.MEETING, area=meeting.area, harbor=meeting.harbor,
-    )
-    matter.created_by = actor
-    _save(matter, "created_by")
-    matter.events.filter(action=A.CREATED).update(actor=actor)  # registered by the meeting's clerk
-    now = timezone.now()
-    accept, _resolve, ret = deadlines.limits_for(matter)
-    matter.unit, matter.status, matter.dispatched_at = owner_unit, S.DISPATCHED, now
-    matter.resolve_due_at = deadlines.end_of_day(deadline)
-    # A decision due sooner than the usual time to accept must be accepted by its deadline.
-    matter.accept_due_at = min(deadlines.add_limit(now, *accept), matter.resolve_due_at)
-    matter.return_due_at = None  # decided together at the meeting: not returnable
-    fields = _start_clock(matter, matter.accept_due_at, now)
-    _save(matter, "unit", "status", "dispatched_at", "accept_due_at", "resolve_due_at", "return_due_at", *fields)
-    _event(matter, actor, A.DISPATCHED, before=S.RECEIVED, unit=owner_unit,
-           data={"meeting": meeting.pk, "deadline": deadline.isoformat()})
+    try:
+        matter = create_assigned_matter(
+            actor=actor, source=Matter.Source.MEETING, description=text, area=meeting.area, unit=owner_unit,
+            title=_("Decision of %(meeting)s") % {"meeting": meeting.title}, deadline=deadline,
+            harbor=meeting.harbor, data={"meeting": meeting.pk},
+        )
+    except ActionError as error:
+        if error.extra.get("field") == "unit":
+            error.extra["field"] = "owner_unit"
+        raise
     return Decision.objects.create(meeting=meeting, text=text, owner_unit=owner_unit, deadline=deadline,
                                    matter=matter)
+
+
+@transaction.atomic
+def create_assigned_matter(*, actor, source: str, title: str, description: str, area: Area, unit: Unit,
+                           deadline: date, harbor: Harbor | None = None, data: dict | None = None) -> Matter:
+    """A matter given to its unit from the start (a campaign task, a verified clue), due at the
+    end of `deadline`: it lands in the unit's inbox to accept, and its deadlines, extensions
+    and supervision work as for any matter. Like a meeting decision it cannot be returned as
+    misrouted (the unit was chosen on purpose)."""
+    access.require_write(actor)
+    if not unit.active:
+        raise ActionError(_("%(unit)s is not active.") % {"unit": unit.name}, extra={"field": "unit"})
+    if deadline < timezone.localdate():
+        raise ActionError(_("The deadline cannot be in the past."), extra={"field": "deadline"})
+    matter, _check = create_matter(actor=None, description=description, title=title, source=source, area=area,
+                                   harbor=harbor)
+    matter.created_by = actor
+    _save(matter, "created_by")
+    matter.events.filter(action=A.CREATED).update(actor=actor)
+    now = timezone.now()
+    accept, _resolve, _ret = deadlines.limits_for(matter)
+    matter.unit, matter.status, matter.dispatched_at = unit, S.DISPATCHED, now
+    matter.resolve_due_at = deadlines.end_of_day(deadline)
+    matter.accept_due_at = min(deadlines.add_limit(now, *accept), matter.resolve_due_at)
+    matter.return_due_at = None
+    fields = _start_clock(matter, matter.accept_due_at, now)
+    _save(matter, "unit", "status", "dispatched_at", "accept_due_at", "resolve_due_at", "return_due_at", *fields)
+    _event(matter, actor, A.DISPATCHED, before=S.RECEIVED, unit=unit,
+           data={**(data or {}), "deadline": deadline.isoformat()})
+    return matter
 
 
 @transaction.atomic
