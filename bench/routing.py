@@ -15,7 +15,17 @@
    and the whole job of `safeharbor train` (features once; model fit on 85 %, scored on
    15 %, refitted on all).
 4. Peak memory of the process (resource.getrusage).
-Targets: top-1 ≥ 90 %, top-3 ≥ 97 %, < 2 ms per text, < 60 s for 100,000 matters.
+5. Duplicates: pair precision/recall of `safeharbor duplicates` (routing.duplicates.stream,
+   with the seed-trained classifier as topic) on bench/data/duplicates_eval.jsonl (used
+   while tuning the scoring) and on bench/data/duplicates_heldout.jsonl (written apart,
+   never tuned on): every (report, earlier report) pair of one cluster is a duplicate.
+6. Candidate search (routing.duplicates.candidates_for, the live platform's query) with
+   --dup-matters matters (default 1,000,000, over a year, in one district) written with
+   bulk_create into a SQLite file of its own: $SAFEHARBOR_HOME/routing-bench/ (default
+   /tmp/shbench-routing/routing-bench/; kept and reused by later runs). Median and p95 of
+   200 searches. --dup-matters 0 skips it.
+Targets: top-1 ≥ 90 %, top-3 ≥ 97 %, < 2 ms per text, < 60 s for 100,000 matters,
+candidate search < 20 ms.
 """
 
 import os
@@ -69,6 +79,7 @@ def main() -> None:
     parser.add_argument("--heldout", type=Path, default=ROOT / "bench" / "data" / "heldout")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--latency-texts", type=int, default=2000)
+    parser.add_argument("--dup-matters", type=int, default=1_000_000)
     args = parser.parse_args()
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
 
@@ -142,6 +153,146 @@ def main() -> None:
     print("\nweakest held-out recall: " + ", ".join(f"{c} {pct(v['recall'])}" for c, v in weakest))
     for pair in scores["confusions"][:5]:
         print(f"confused: {pair['true']} → {pair['predicted']} ×{pair['count']}")
+    print("\nper category (held-out): precision / recall")
+    for code, v in sorted(scores["per_category"].items()):
+        if v["support"]:
+            print(f"  {code:<24} {pct(v['precision']):>8} {pct(v['recall']):>8}")
+
+    _django()
+    from safeharbor.routing import duplicates
+
+    topic = duplicates.topic_function(predictor)
+    print()
+    for name in ("duplicates_eval.jsonl", "duplicates_heldout.jsonl"):
+        p, r, n_pairs, n = duplicate_scores(ROOT / "bench" / "data" / name, topic)
+        print(f"duplicates {name:<26} precision {pct(p):>8}  recall {pct(r):>8}  "
+              f"({n} reports, {n_pairs} true pairs)")
+    if args.dup_matters:
+        candidate_latency(args.dup_matters, texts, predictor)
+
+
+def _django() -> None:
+    home = Path(os.environ.get("SAFEHARBOR_HOME") or "/tmp/shbench-routing") / "routing-bench"
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["SAFEHARBOR_HOME"] = str(home)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "safeharbor.settings"
+    import django
+
+    django.setup()
+
+
+def duplicate_scores(path: Path, topic):
+    """Pair precision and recall of the duplicates stream on a labelled file."""
+    import json
+
+    from safeharbor.routing import duplicates
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cluster = {}
+    for line in lines:
+        if line.strip():
+            row = json.loads(line)
+            cluster[row["id"]] = row["cluster"]
+    truth, found, seen = set(), set(), []
+    for result in duplicates.stream(lines, topic=topic):
+        rid = result["id"]
+        truth |= {(rid, e) for e in seen if cluster[e] == cluster[rid]}
+        found |= {(rid, e) for e in result["duplicate_of"]}
+        seen.append(rid)
+    hits = len(truth & found)
+    precision = hits / len(found) if found else 1.0
+    recall = hits / len(truth) if truth else 1.0
+    return precision, recall, len(truth), len(cluster)
+
+
+def _build_matters(count: int, texts: list[str]) -> None:
+    """`count` matters over the year before 2026-03-01 in a district of 4 sub-districts ×
+    6 communities × 4 grids, 80 % with coordinates, written with bulk_create."""
+    import warnings
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection, transaction
+
+    from safeharbor.core.models import Area
+    from safeharbor.matters.models import Matter
+
+    warnings.filterwarnings("ignore", module="treebeard")
+    warnings.filterwarnings("ignore", message="Using Area.add_")
+    rng = random.Random(1)
+    district = Area.add_root(code="bench", name="基准区", level=Area.Level.DISTRICT)
+    grids = []
+    for s_i in range(4):
+        sub = district.add_child(code=f"bench.s{s_i}", name=f"街道{s_i}", level=Area.Level.SUBDISTRICT)
+        for c_i in range(6):
+            com = sub.add_child(code=f"bench.s{s_i}.c{c_i}", name=f"社区{s_i}-{c_i}", level=Area.Level.COMMUNITY)
+            for g_i in range(4):
+                grid = com.add_child(code=f"bench.s{s_i}.c{c_i}.g{g_i}", name=f"网格{s_i}-{c_i}-{g_i}",
+                                     level=Area.Level.GRID)
+                grids.append((grid, 39.40 + 0.05 * s_i + 0.008 * c_i + 0.002 * g_i, 106.60 + 0.01 * c_i))
+    end = datetime(2026, 3, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    seconds = 365 * 86400
+    started = time.perf_counter()
+    batch = []
+    for i in range(count):
+        grid, lat, lon = rng.choice(grids)
+        at = end - timedelta(seconds=seconds * (count - i) / count)
+        has_point = rng.random() < 0.8
+        batch.append(Matter(
+            tracking_code=f"B{i:09d}", description=perturb(rng.choice(texts), rng), area=grid, area_path=grid.path,
+            address=f"{rng.choice(PLACES)}{rng.randint(1, 40)}号", lat=lat + rng.uniform(0, 0.002) if has_point else None,
+            lon=lon + rng.uniform(0, 0.003) if has_point else None, status=rng.choice(["closed"] * 8 + ["received"] * 2),
+            created_at=at, updated_at=at,
+        ))
+        if len(batch) == 20_000:
+            with transaction.atomic():
+                Matter.objects.bulk_create(batch)
+            batch = []
+            print(f"  {i + 1:,} matters ({time.perf_counter() - started:.0f} s)", end="\r", flush=True)
+    if batch:
+        Matter.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"  {count:,} matters written in {time.perf_counter() - started:.0f} s" + " " * 20)
+
+
+def candidate_latency(count: int, texts: list[str], predictor) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from safeharbor.core.models import User
+    from safeharbor.matters.models import Matter
+    from safeharbor.routing import queries
+
+    call_command("migrate", interactive=False, verbosity=0)
+    existing = Matter.objects.filter(tracking_code__startswith="B").count()
+    if existing != count:
+        print(f"candidate search: building {count:,} matters in {connection.settings_dict['NAME']} …", flush=True)
+        Matter.objects.all().delete()
+        from safeharbor.core.models import Area
+
+        Area.objects.filter(code__startswith="bench").delete()
+        _build_matters(count, texts)
+    admin = User.objects.filter(username="bench-admin").first() or User.objects.create_user(
+        "bench-admin", role=User.Role.ADMIN)
+    queries._cache.update(predictor=predictor, version=1, checked_at=time.monotonic() + 10**6)  # the seed model
+    from safeharbor.routing import duplicates
+
+    rng = random.Random(2)
+    last = Matter.objects.order_by("-pk").values_list("pk", flat=True).first()
+    sample = list(Matter.objects.filter(pk__in=[rng.randint(last // 2, last) for _ in range(200)]))
+    for matter in sample[:10]:
+        duplicates.candidates_for(matter, user=admin)  # warm-up
+    timings, found = [], 0
+    for matter in sample:
+        t0 = time.perf_counter()
+        found += len(duplicates.candidates_for(matter, user=admin))
+        timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    print(f"candidate search, {count:,} matters: median {statistics.median(timings):.1f} ms, "
+          f"p95 {timings[int(len(timings) * 0.95) - 1]:.1f} ms (target < 20 ms); "
+          f"{found / len(sample):.1f} candidates per search")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ urlpatterns = [
     path("surveys/", include("safeharbor.surveys.urls")),
     path("q/", include("safeharbor.surveys.public_urls")),
     path("insights/", include("safeharbor.insights.urls")),
+    path("routing/", include("safeharbor.routing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -108,7 +108,7 @@ class VerifySerializer(serializers.Serializer):
     verification = serializers.CharField()
 
 
-class CloseSerializer(serializers.Serializer):
+class ClueCloseSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -191,7 +191,7 @@ class BulletinDetail(generics.RetrieveAPIView):
 
 @extend_schema(tags=["campaigns"])
 class BulletinPublish(APIView):
-    @extend_schema(operation_id="campaign_bulletins_publish", request=CloseSerializer(required=False),
+    @extend_schema(operation_id="campaign_bulletins_publish", request=ClueCloseSerializer(required=False),
                    responses={200: BulletinSerializer, **ERRORS})
     def post(self, request, pk):
         bulletin = queries.get_bulletin(request.user, pk)
@@ -219,10 +219,10 @@ class ClueVerify(APIView):
 
 @extend_schema(tags=["campaigns"])
 class ClueClose(APIView):
-    @extend_schema(operation_id="campaign_clues_close", request=CloseSerializer,
+    @extend_schema(operation_id="campaign_clues_close", request=ClueCloseSerializer,
                    responses={200: ClueSerializer, **ERRORS})
     def post(self, request, pk):
         clue = queries.get_clue(request.user, pk)
-        data = CloseSerializer(data=request.data)
+        data = ClueCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(ClueSerializer(actions.close_clue(clue, actor=request.user, **data.validated_data)).data)

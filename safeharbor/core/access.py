@@ -485,9 +485,24 @@ def visible_aid_resources(user) -> QuerySet:
 # --- campus ---
 
 
+# The education bureau (taxonomy unit code "education") oversees every school's campus safety.
+EDUCATION_UNIT = "education"
+
+
+def visible_campus_schools(user) -> QuerySet[School]:
+    """Schools for the campus pages: those of visible_schools, and every school for the staff
+    of the education bureau (aggregates only, like everybody outside the psychology team)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return School.objects.all()
+    if scope is not NOTHING and user.unit_id and user.unit.code == EDUCATION_UNIT:
+        return School.objects.all()  # the education bureau: all schools of the installation
+    return visible_schools(user)
+
+
 def _campus_school_q(user, field: str = "school") -> Q:
-    """Rows of the schools the user sees (their school, schools of their subtrees, their unit's)."""
-    return Q(**{f"{field}__in": visible_schools(user).values("pk")})
+    """Rows of the schools the user sees on the campus pages."""
+    return Q(**{f"{field}__in": visible_campus_schools(user).values("pk")})
 
 
 def visible_campus(user, model) -> QuerySet:

@@ -77,3 +77,159 @@ def train_classifier(*, seed_dir: Path | None = None, activate: bool = True) -> 
     logger.info("routing: classifier v%s trained on %s rows, held-out top-1 %s", version, len(texts),
                 heldout["top1"])
     return row
+
+
+# --- suggestions on arrival, outcomes, auto-dispatch --------------------------------------
+
+
+def on_matter_event(event) -> None:
+    """Matter event hook (registered in apps.py), inside the transaction of the event.
+
+    created: store the suggestion, and schedule the auto-dispatch right after the commit
+    when the category's threshold allows it. dispatched by a person: record whether they
+    kept the suggestion (accepted) or changed it (corrected). Failures are logged, never
+    raised: a resident's report must go through whatever happens to routing.
+    """
+    from safeharbor.matters.models import MatterEvent
+
+    try:
+        with transaction.atomic():  # a savepoint: a failure here undoes only this
+            if event.action == MatterEvent.Action.CREATED:
+                suggestion = queries.suggestion_of(event.matter)
+                if suggestion is not None and _auto_dispatch_allowed(event.matter, suggestion):
+                    matter_pk = event.matter.pk
+                    transaction.on_commit(lambda: auto_dispatch(matter_pk), robust=True)
+            elif event.action == MatterEvent.Action.DISPATCHED and event.actor_id is not None:
+                _record_outcome(event.matter)
+    except Exception:  # noqa: BLE001
+        logger.exception("routing: cannot handle the %s event of matter %s", event.action, event.matter_id)
+
+
+def _record_outcome(matter) -> None:
+    from safeharbor.routing.models import MatterSuggestion
+
+    suggestion = MatterSuggestion.objects.filter(matter=matter, outcome="").first()
+    if suggestion is None or suggestion.category_id is None:
+        return
+    kept = suggestion.category_id == matter.category_id and suggestion.unit_id == matter.unit_id
+    suggestion.outcome = MatterSuggestion.Outcome.ACCEPTED if kept else MatterSuggestion.Outcome.CORRECTED
+    suggestion.save(update_fields=["outcome"])
+
+
+def _auto_dispatch_allowed(matter, suggestion) -> bool:
+    from safeharbor.routing.models import AutoDispatch
+
+    if suggestion.category_id is None or suggestion.unit_id is None or suggestion.model_version is None:
+        return False  # keyword rules never dispatch on their own
+    if matter.category_id and matter.category_id != suggestion.category_id:
+        return False  # the reporter or the clerk chose another category: a person decides
+    setting = AutoDispatch.objects.filter(category_id=suggestion.category_id).first()
+    return setting is not None and suggestion.confidence >= setting.threshold
+
+
+def auto_dispatch(matter_pk: int):
+    """Dispatch a new matter to its suggested unit without a dispatcher (actor None), the
+    event note saying so with the confidence. Runs right after the arrival committed; any
+    failure leaves the matter waiting for a dispatcher, as without auto-dispatch."""
+    from safeharbor.matters import actions as matter_actions
+    from safeharbor.matters.models import Matter
+    from safeharbor.routing.models import MatterSuggestion
+
+    try:
+        suggestion = MatterSuggestion.objects.select_related("category", "unit", "matter").get(matter_id=matter_pk)
+        if suggestion.matter.status != Matter.Status.RECEIVED or not suggestion.unit.active:
+            return None
+        note = _("Auto-dispatched by the routing classifier (confidence %(pct)d%%).") % {
+            "pct": round(suggestion.confidence * 100)}
+        with transaction.atomic():
+            matter = matter_actions.dispatch_matter(
+                suggestion.matter, actor=None, unit=suggestion.unit, category=suggestion.category, note=note,
+                expected_status=Matter.Status.RECEIVED,
+            )
+            suggestion.outcome = MatterSuggestion.Outcome.AUTO
+            suggestion.save(update_fields=["outcome"])
+        return matter
+    except Exception:  # noqa: BLE001
+        logger.exception("routing: auto-dispatch of matter %s failed", matter_pk)
+        return None
+
+
+@transaction.atomic
+def accept_suggestion(matter, *, actor, expected_status: str | None = None):
+    """One-click accept: dispatch the matter to the suggested unit with the suggested
+    category, exactly as the dispatch form would (matters.actions.dispatch_matter)."""
+    from safeharbor.matters import actions as matter_actions
+
+    suggestion = queries.suggestion_of(matter)
+    if suggestion is None or suggestion.category_id is None or suggestion.unit_id is None:
+        raise ActionError(_("There is no suggestion to accept for this matter: dispatch it with the form."))
+    return matter_actions.dispatch_matter(
+        matter, actor=actor, unit=suggestion.unit, category=suggestion.category,
+        expected_status=expected_status or matter.status,
+    )
+
+
+# --- administration: rules, thresholds, model versions ------------------------------------
+
+
+def _require_admin(actor) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from safeharbor.core import access
+
+    if not access.is_admin(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def add_rule(*, actor, category, area, unit):
+    """Matters of `category` in `area` (and below) go to `unit`; replaces the rule of the
+    same category and area."""
+    from safeharbor.routing.models import RoutingRule
+
+    _require_admin(actor)
+    if not unit.active:
+        raise ActionError(_("%(unit)s is not active.") % {"unit": unit.name}, extra={"field": "unit"})
+    rule, _created = RoutingRule.objects.update_or_create(
+        category=category, area=area, defaults={"unit": unit, "created_by": actor, "created_at": timezone.now()},
+    )
+    return rule
+
+
+@transaction.atomic
+def remove_rule(rule, *, actor) -> None:
+    _require_admin(actor)
+    rule.delete()
+
+
+@transaction.atomic
+def set_auto_dispatch(*, actor, category, threshold: float | None):
+    """Turn auto-dispatch of a category on at `threshold` (0.5..1), or off (None)."""
+    from safeharbor.routing.models import AutoDispatch
+
+    _require_admin(actor)
+    if threshold is None:
+        AutoDispatch.objects.filter(category=category).delete()
+        return None
+    if not 0.5 <= threshold <= 1:
+        raise ActionError(_("The threshold must be between 50 % and 100 %."), extra={"field": "threshold"})
+    setting, _created = AutoDispatch.objects.update_or_create(
+        category=category, defaults={"threshold": threshold, "updated_by": actor, "updated_at": timezone.now()},
+    )
+    return setting
+
+
+def activate_model(row: ClassifierModel, *, actor) -> ClassifierModel:
+    """Make an earlier (or any) model version the active one, once its file loads."""
+    _require_admin(actor)
+    try:
+        classifier.ModelPredictor(joblib.load(row.file))
+    except Exception as exc:  # noqa: BLE001
+        raise ActionError(_("The file of model version %(v)d cannot be loaded: %(error)s")
+                          % {"v": row.version, "error": type(exc).__name__}) from exc
+    with transaction.atomic():
+        ClassifierModel.objects.filter(active=True).update(active=False)
+        ClassifierModel.objects.filter(pk=row.pk).update(active=True)
+    queries.reset_cache()
+    row.refresh_from_db()
+    return row

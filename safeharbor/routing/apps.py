@@ -10,8 +10,16 @@ class RoutingConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from safeharbor.matters import periodic
+        from safeharbor.core import navigation
+        from safeharbor.core.models import User
+        from safeharbor.matters import hooks, periodic
+        from safeharbor.routing import actions
         from safeharbor.routing.tasks import train_classifier
 
         # Retrain on the dispatchers' confirmed categories on a schedule (`safeharbor worker`).
         periodic.register("train_classifier", train_classifier, lambda: settings.ROUTING_RETRAIN_HOURS * 3600)
+        # Every new matter gets its suggestion (and maybe its auto-dispatch) on arrival.
+        hooks.register_event_hook("routing", actions.on_matter_event)
+        if not any(item.url_name == "routing:models" for item in navigation.ITEMS):
+            navigation.register(_("Routing"), "routing:models",
+                                roles=(User.Role.DISPATCHER, User.Role.LEADER), order=90)

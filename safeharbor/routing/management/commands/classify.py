@@ -1,5 +1,6 @@
 """`safeharbor classify [FILE]`: JSON Lines {"id", "text"} in (stdin when no file), one
-JSON line {"id", "category", "unit", "confidence", "alternatives"} out per input line."""
+JSON line {"id", "category", "unit", "confidence", "alternatives"} out per input line.
+An optional "area" (an area code) lets the administrators' unit rules for that area apply."""
 
 import contextlib
 import json
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror}") from exc
         bad = 0
+        paths: dict[str, str] = {}
         with source as lines:
             for number, line in enumerate(lines, 1):
                 if not line.strip():
@@ -36,6 +38,18 @@ class Command(BaseCommand):
                     self.stderr.write(f'line {number}: expected a JSON object {{"id": ..., "text": "..."}}')
                     bad += 1
                     continue
-                self.stdout.write(json.dumps({"id": item.get("id"), **classify(text)}, ensure_ascii=False))
+                answer = classify(text, self._area_path(item.get("area"), paths))
+                answer.pop("version", None)
+                self.stdout.write(json.dumps({"id": item.get("id"), **answer}, ensure_ascii=False))
         if bad:
             raise CommandError(f"{bad} line(s) skipped")
+
+    @staticmethod
+    def _area_path(code, paths: dict[str, str]) -> str:
+        if not code or not isinstance(code, str):
+            return ""
+        if code not in paths:
+            from safeharbor.core.models import Area
+
+            paths[code] = Area.objects.filter(code=code).values_list("path", flat=True).first() or ""
+        return paths[code]
