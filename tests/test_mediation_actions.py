@@ -172,7 +172,7 @@ def test_high_risk_alerts_police_and_dispatcher_and_lists_first(org, med, alice)
     hot = register(med, org, title="可能民转刑的纠纷")
     actions.assess_risk(hot, actor=med.mediator, level="high", violence=True, note="一方扬言报复")
     for user in (police_officer, alice):
-        note = Notification.objects.get(recipient=user, kind="mediation.high_risk")
+        note = Notification.objects.get(recipient=user, kind="high_risk_dispute")
         assert "可能民转刑的纠纷" in note.message and note.url.endswith(f"/mediation/{hot.pk}/")
     assert [c.pk for c in queries.case_list(med.mediator)][:2] == [hot.pk, calm.pk]
     with pytest.raises(ActionError):  # high without saying why
@@ -181,7 +181,7 @@ def test_high_risk_alerts_police_and_dispatcher_and_lists_first(org, med, alice)
 
 def test_high_risk_at_registration_alerts_at_once(org, med, alice):
     register(med, org, risk_level="high", risk_group=True, risk_note="二十余户业主聚集")
-    assert Notification.objects.filter(recipient=alice, kind="mediation.high_risk").count() == 1
+    assert Notification.objects.filter(recipient=alice, kind="high_risk_dispute").count() == 1
 
 
 def test_agreement_without_parties_is_refused(org, med):

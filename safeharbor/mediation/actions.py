@@ -153,9 +153,7 @@ def _credit(matter: Matter, actor) -> None:
 def _matter_note(case: Case, actor, note: str) -> None:
     if case.matter_id is None:
         return
-    matter = matter_actions._lock(case.matter_id)
-    matter_actions._event(matter, actor, MatterEvent.Action.NOTE, before=matter.status, note=note,
-                          data={"mediation_case": case.pk})
+    matter_actions.add_linked_note(case.matter_id, actor=actor, note=note, data={"mediation_case": case.pk})
 
 
 def _matter_in_hand(case: Case, actor) -> Matter | None:
@@ -179,10 +177,7 @@ def _matter_deadline(case: Case, actor) -> None:
     matter = _matter_in_hand(case, actor)
     if matter is None or matter.status not in (MS.ACCEPTED, MS.IN_PROGRESS) or case.due_at is None:
         return
-    matter = matter_actions._lock(matter)
-    matter.resolve_due_at = case.due_at
-    fields = matter_actions._start_clock(matter, case.due_at)
-    matter_actions._save(matter, "resolve_due_at", *fields)
+    matter_actions.set_resolve_deadline(matter, due=case.due_at)
 
 
 def _matter_outcome(case: Case, actor, result: str) -> None:
@@ -199,10 +194,8 @@ def _matter_outcome(case: Case, actor, result: str) -> None:
 def _matter_reopen(case: Case, actor, note: str) -> None:
     if case.matter_id is None:
         return
-    matter = matter_actions._lock(case.matter_id)
-    if matter.status == MS.RESOLVED:
-        matter_actions._reopen(matter, None, note)
-        _credit(matter, actor)
+    if Matter.objects.filter(pk=case.matter_id, status=MS.RESOLVED).exists():
+        matter_actions.reopen_for_case(case.matter_id, actor=actor, note=note)
         _matter_deadline(case, actor)
     else:
         _matter_note(case, actor, note)
@@ -223,7 +216,7 @@ def _alert_high_risk(case: Case) -> None:
     message = _("High-risk dispute: %(title)s (%(area)s): %(flags)s") % {
         "title": case.title, "area": case.area.name, "flags": "、".join(case.risk_flags) or case.get_risk_level_display()
     }
-    notify([*police, *dispatchers], "mediation.high_risk", message, url=case_url(case), obj=case)
+    notify([*police, *dispatchers], "high_risk_dispute", message, url=case_url(case), obj=case)
 
 
 # --- registering ---------------------------------------------------------------------------------
@@ -740,3 +733,51 @@ def archive_case(case: Case, *, actor, note: str = "") -> Case:
     _event(case, actor, E.ARCHIVED, note=_text(note, "note", required=False), number=case.number)
     _matter_note(case, actor, _("Mediation case archived as %(number)s.") % {"number": case.number})
     return case
+
+
+# --- the periodic follow-up reminder --------------------------------------------------------------
+
+
+def _follow_up_recipients(case: Case) -> list[User]:
+    """The case's mediators; if none is left (accounts removed), the committee's members."""
+    mediators = list(case.mediators.filter(is_active=True))
+    if mediators or case.committee_id is None:
+        return mediators
+    return [m.user for m in case.committee.members.select_related("user") if m.user_id]
+
+
+def follow_ups_to_remind(today: date | None = None) -> list[int]:
+    """Agreements whose performance deadline has come, with no follow-up visit recorded and
+    no reminder sent yet."""
+    today = today or timezone.localdate()
+    return list(Agreement.objects.filter(case__status=S.AGREED, case__performance="", performance_deadline__lte=today,
+                                         follow_up_reminded_at__isnull=True)
+                .order_by("performance_deadline", "pk").values_list("pk", flat=True))
+
+
+@transaction.atomic
+def remind_follow_up(agreement_pk: int, now: datetime | None = None) -> bool:
+    """Claim the agreement's reminder with a compare-and-set UPDATE of
+    `follow_up_reminded_at` and, if this call won it, notify the mediators. A second worker
+    (or a second run) finds the marker set and does nothing. Returns whether it reminded."""
+    now = now or timezone.now()
+    if not Agreement.objects.filter(pk=agreement_pk, follow_up_reminded_at__isnull=True).update(
+            follow_up_reminded_at=now):
+        return False
+    agreement = Agreement.objects.select_related("case__committee").get(pk=agreement_pk)
+    case = agreement.case
+    deadline = agreement.performance_deadline.isoformat()
+    notify(_follow_up_recipients(case), "mediation_follow_up_due",
+           _("The agreement of “%(title)s” was to be performed by %(day)s: visit the parties and record "
+             "the follow-up.") % {"title": case.title, "day": deadline},
+           url=case_url(case), obj=case)
+    _event(case, None, E.REMINDED, performance_deadline=deadline)
+    return True
+
+
+def remind_follow_ups(now: datetime | None = None) -> int:
+    """The periodic job: remind the mediators of each agreement whose performance deadline
+    has come and whose follow-up visit (回访) is not recorded, once per agreement (see
+    remind_follow_up). Returns how many agreements were reminded."""
+    now = now or timezone.now()
+    return sum(remind_follow_up(pk, now) for pk in follow_ups_to_remind(timezone.localdate(now)))
