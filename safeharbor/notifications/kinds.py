@@ -15,6 +15,20 @@ STAFF_KINDS: dict[str, object] = {
     "decision_assigned": _("A meeting decision assigned to my unit"),
     "high_risk_dispute": _("A high-risk dispute opened in my scope"),
     "crisis_case": _("A critical crisis case opened in my scope"),
+    # The modules' own kinds.
+    "mediation.assigned": _("I was assigned to a mediation case"),
+    "mediation.joint": _("My unit was invited to a joint mediation"),
+    "mediation.escalated": _("A mediation case was escalated to my committee"),
+    "service_application": _("A service application arrived"),
+    "duty_swap": _("A swap of duty was requested"),
+    "duty_reminder": _("I am on duty tomorrow"),
+    "campus.reinspect": _("A hazard near my school is to be re-inspected"),
+    "campus.uncovered": _("A guard post is short of people"),
+    "campus.follow_up": _("A psychology follow-up is due"),
+    "campaign_report": _("A campaign progress report was filed"),
+    "campaign_report_missing": _("A campaign progress report is missing"),
+    "campaign_bulletin": _("A campaign bulletin was published"),
+    "campaign_clue": _("A clue arrived for a campaign"),
 }
 
 
