@@ -89,3 +89,18 @@ def test_hotspots_places_and_methods_pages(history, client, admin_user):  # noqa
 def test_anonymous_users_are_sent_to_log_in(client):
     response = client.get("/insights/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_each_role_home_page_shows_their_own_figures(history, client, bob, charlie, time_machine):  # noqa: F811
+    client.force_login(history.police_user)  # a unit handler: his unit's overdue and satisfaction
+    page = client.get("/desk/").content.decode()
+    assert "本单位：公安分局" in page and 'data-figure="overdue"' in page
+    home = client.get("/desk/").context["insights_home"]
+    mine = {f.key: f.value for f in home["figures"]}
+    assert mine["overdue"] == 1 and mine["satisfaction_rate"] == pytest.approx(290 / 3)
+    client.force_login(bob)  # the sub-district leader: his sub-district's composite index
+    mine = {f.key: f.value for f in client.get("/desk/").context["insights_home"]["figures"]}
+    assert mine["received"] == 5 and mine["composite"] == pytest.approx(95.33, abs=0.01)
+    client.force_login(charlie)  # 三道坎: only M7
+    mine = {f.key: f.value for f in client.get("/desk/").context["insights_home"]["figures"]}
+    assert mine["received"] == 1 and mine["overdue"] == 0

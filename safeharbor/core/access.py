@@ -294,7 +294,9 @@ def visible_notifications(user) -> QuerySet:
     own = Notification.objects.filter(recipient_id=user.pk)
     if scope_for(user).everything:
         return own
-    labels = own.exclude(target_label="").values_list("target_label", flat=True).distinct()
+    # order_by(): without it the model's ordering columns join the DISTINCT and a label
+    # comes back once per notification (one scope subquery each).
+    labels = own.exclude(target_label="").order_by().values_list("target_label", flat=True).distinct()
     condition = Q(target_label="")  # about nothing in particular
     for label in labels:
         visible = _notification_target_scope(label)
@@ -365,17 +367,19 @@ def _services_q(user, harbor: str = "harbor", port: str = "port"):
     scope = scope_for(user)
     if scope.everything:
         return None
-    condition = Q(pk__in=[])
+    # Resolved on the small harbor and port tables as uncorrelated subqueries, so the rows
+    # are filtered on their own indexed foreign keys, without joins under the OR.
+    harbors = Q(pk__in=[])
     for path in scope.area_paths:
-        condition |= Q(**{f"{harbor}__area__path__startswith": path})  # harbors in their subtrees
+        harbors |= Q(area__path__startswith=path)  # harbors in their subtrees
     if scope.matter_harbor_ids:
-        condition |= Q(**{f"{harbor}_id__in": scope.matter_harbor_ids})  # the harbor they staff
-    if scope.port_ids:
-        condition |= Q(**{f"{port}_id__in": scope.port_ids})  # their own port
+        harbors |= Q(pk__in=scope.matter_harbor_ids)  # the harbor they staff
     if scope.unit_ids:
-        condition |= Q(**{f"{port}__owner_unit_id__in": scope.unit_ids})  # their organization's ports
-        condition |= Q(**{f"{harbor}__host_unit_id__in": scope.unit_ids})  # harbors their unit hosts
-    return condition
+        harbors |= Q(host_unit_id__in=scope.unit_ids)  # harbors their unit hosts
+    # their own port, their organization's ports
+    ports = Q(pk__in=scope.port_ids) | Q(owner_unit_id__in=scope.unit_ids)
+    return (Q(**{f"{harbor}_id__in": Harbor.objects.filter(harbors).values("pk")})
+            | Q(**{f"{port}_id__in": Port.objects.filter(ports).values("pk")}))
 
 
 def _services_filter(user, queryset):

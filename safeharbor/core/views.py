@@ -119,6 +119,8 @@ def two_factor(request):
 
 
 def home(request):
+    from safeharbor.insights.queries import home_figures  # the person's own figures (insights app)
+
     scope = access.scope_for(request.user)
     context = {
         "scope": scope,
@@ -126,6 +128,7 @@ def home(request):
         "area_count": access.visible_areas(request.user).count(),
         "unit_count": access.visible_units(request.user).count(),
         "my_areas": request.user.areas.order_by("path"),
+        "insights_home": home_figures(request.user),
     }
     return render(request, "core/home.html", context)
 

@@ -1,8 +1,14 @@
 """The figures of the matter engine: counts, rates, handling times, rankings, hotspots and
-report cards. Every figure starts from access.visible_matters(user) (so a sub-district
-leader's numbers cover their sub-district only) and is computed by aggregate queries
-(COUNT ... FILTER / GROUP BY), never by loading matters one by one; handling times fetch
-only (received, resolved) pairs and count working days with one calendar table.
+report cards. Every figure is limited to what the user may see: the rollups through
+access.visible_rollups(user), the matters through access.visible_matters(user), so a
+sub-district leader's numbers cover their sub-district only.
+
+Pages read the incremental rollups (insights.rollups: sums per day/month/year × area ×
+category × domain × unit × harbor × channel), not the matters table; only what changes with
+the clock (still open, overdue now, open past the deadline) and supervision orders are read
+from the matters, the open ones by index. The `direct_*` functions compute the same figures
+straight from the matters (COUNT ... FILTER / GROUP BY): the reference the tests compare the
+rollups with, and the baseline of bench/dashboard.py.
 
 The formulas are written out for users on the "how figures are computed" page
 (templates/insights/methods.html); keep the two in step.
@@ -14,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +28,8 @@ from django.utils.translation import gettext as _
 
 from safeharbor.core import access
 from safeharbor.core.models import Area, Category, Domain, Harbor, Unit
-from safeharbor.insights import periods
+from safeharbor.insights import periods, rollups
+from safeharbor.insights.models import DIMENSIONS, HIST_DAYS
 from safeharbor.insights.periods import Period
 from safeharbor.insights.registry import SUBJECT_KINDS, Figure, Section, Subject, module_sections
 from safeharbor.lib import workdays
@@ -287,12 +294,116 @@ class MatterFigures:
                 "p90_handling_days": self.p90_days, "supervision_orders": self.supervision_orders}
 
 
-def matter_figures(user, period: Period, dims: Dims | None = None, *, now=None) -> MatterFigures:
+def _supervision_orders(matters: QuerySet) -> int:
+    return Supervision.objects.filter(matters__in=matters.values("pk")).values("pk").distinct().count()
+
+
+def direct_matter_figures(user, period: Period, dims: Dims | None = None, *, now=None) -> MatterFigures:
+    """The figures straight from the matters table (the reference for the rollups)."""
     matters = counted_matters(user, period, dims)
     counts = count_figures(matters, now=now)
     days = handling_days(matters)
-    orders = Supervision.objects.filter(matters__in=matters.values("pk")).values("pk").distinct().count()
-    return MatterFigures(counts, rates(counts), mean(days), percentile(days, 90), orders)
+    return MatterFigures(counts, rates(counts), mean(days), percentile(days, 90), _supervision_orders(matters))
+
+
+# --- reading the rollups -----------------------------------------------------------------------
+
+ROLLUP_COUNTS = ("received", "rejected", "accepted", "accepted_on_time", "resolved", "resolved_on_time",
+                 "followed_up", "contacted", "solved", "satisfied", "basic", "unsatisfied", "reopened",
+                 "supervised")
+
+
+def rollup_rows(user, period: Period, dims: Dims | None = None, *, years: bool = True) -> QuerySet:
+    """The rollup rows (in the user's scope, narrowed by dims) covering the period."""
+    rollups.ensure_fresh()
+    rows = access.visible_rollups(user).filter(rollups.period_q(period.start, period.end, years=years))
+    return (dims or Dims()).apply(rows).order_by()
+
+
+def co_unit_rows(user, period: Period, dims: Dims | None = None) -> dict[tuple, list[int]]:
+    """The matters a user sees only as a co-unit, computed directly into rollup-shaped rows
+    (they are in nobody's rollup rows of that user's scope)."""
+    matters = access.visible_co_unit_only_matters(user)
+    matters = matters.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
+    return rollups.compute_rows((dims or Dims()).apply(matters))
+
+
+def _key_of(key, dims_key: tuple):
+    """The group of a row key (day, *DIMENSIONS) for `key` as in sum_rollups."""
+    if key is None:
+        return None
+    if isinstance(key, tuple):  # ("prefix", length) of the area path
+        return dims_key[1][:key[1]]
+    return dims_key[1 + DIMENSIONS.index(key)]
+
+
+def sum_rollups(user, period: Period, dims: Dims | None, fields, key=None, *, filter_: Q | None = None,
+                years: bool = True) -> dict:
+    """{group: {field: sum}} of the rollups plus the co-unit-only matters. key: None (one
+    total, group None), a column of DIMENSIONS, or ("prefix", n) for area paths cut at n."""
+    rows = rollup_rows(user, period, dims, years=years)
+    if filter_ is not None:
+        rows = rows.filter(filter_)
+    sums = {f"s_{name}": Sum(name) for name in fields}
+    if key is None:
+        totals = rows.aggregate(**sums)
+        result = {None: {name: totals[f"s_{name}"] or 0 for name in fields}}
+    else:
+        rows = rows.annotate(k=Substr("area_path", 1, key[1]) if isinstance(key, tuple) else F(key))
+        result = {row["k"]: {name: row[f"s_{name}"] or 0 for name in fields}
+                  for row in rows.values("k").annotate(**sums)}
+    for row_key, values in co_unit_rows(user, period, dims).items():
+        if filter_ is not None and key == "unit_id" and row_key[1 + DIMENSIONS.index("unit_id")] is None:
+            continue
+        group = result.setdefault(_key_of(key, row_key), {name: 0 for name in fields})
+        for name in fields:
+            group[name] += values[rollups.IDX[name]]
+    return result
+
+
+def _live_counts(user, period: Period, dims: Dims | None, now) -> dict[str, int]:
+    """What changes with the clock, from the open matters only (indexed by status)."""
+    matters = counted_matters(user, period, dims).filter(status__in=OPEN).order_by()
+    return matters.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
+                             late_open=Count("pk", filter=Q(resolve_due_at__lt=now)))
+
+
+def _p90_from_histogram(user, period: Period, dims: Dims | None, totals: dict) -> float | None:
+    """Nearest-rank 90th percentile from the per-working-day histogram; when it falls beyond
+    HIST_DAYS, the matters that took longer are read (only those) to find it exactly."""
+    resolved = totals["resolved"]
+    if not resolved:
+        return None
+    rank = max(1, math.ceil(0.9 * resolved))
+    below = 0
+    for days in range(HIST_DAYS + 1):
+        below += totals[f"h{days}"]
+        if below >= rank:
+            return float(days)
+    longer = counted_matters(user, period, dims).filter(
+        resolved_at__gt=F("created_at") + timedelta(days=HIST_DAYS))
+    tail = [days for days in handling_days(longer) if days > HIST_DAYS]
+    if not tail:
+        return None
+    return float(tail[min(rank - below, len(tail)) - 1])
+
+
+def matter_figures(user, period: Period, dims: Dims | None = None, *, now=None) -> MatterFigures:
+    """Every matter figure of a scope and period, from the rollups (see module docstring)."""
+    now = now or timezone.now()
+    fields = ROLLUP_COUNTS + ("handling_days",) + rollups.HIST
+    totals = sum_rollups(user, period, dims, fields)[None]
+    c = {name: totals[name] for name in ROLLUP_COUNTS}
+    c.update(_live_counts(user, period, dims, now))
+    c["accepted_late"] = c["accepted"] - c["accepted_on_time"]
+    c["resolved_late"] = c["resolved"] - c["resolved_on_time"]
+    c["not_contacted"] = c["followed_up"] - c["contacted"]
+    c["not_solved"] = c["followed_up"] - c["solved"]
+    counts = {key: c[key] for key in figure_conditions(now)}
+    avg = round(totals["handling_days"] / c["resolved"], 2) if c["resolved"] else None
+    p90 = _p90_from_histogram(user, period, dims, totals)
+    orders = _supervision_orders(counted_matters(user, period, dims))
+    return MatterFigures(counts, rates(counts), avg, p90, orders)
 
 
 def drill_url(figure: str, period: Period, dims: Dims | None = None, **extra) -> str:
@@ -350,15 +461,22 @@ def _names(model, ids) -> dict:
     return {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[i for i in ids if i is not None])}
 
 
-def breakdown(user, period: Period, dims: Dims, dimension: str) -> list[Row]:
+BREAKDOWN_COLUMNS = {"source": "source", "category": "category_id", "domain": "domain_id", "unit": "unit_id",
+                     "harbor": "harbor_id"}
+
+
+def breakdown(user, period: Period, dims: Dims, dimension: str, *, direct: bool = False) -> list[Row]:
     """Matters received by channel, category, domain, unit, harbor or area (children of the
     focus area), largest first; each row links to the matters behind it."""
     if dimension == "area":
-        return area_breakdown(user, period, dims)
-    column = {"source": "source", "category": "category_id", "domain": "domain_id", "unit": "unit_id",
-              "harbor": "harbor_id"}[dimension]
-    matters = counted_matters(user, period, dims).order_by()
-    grouped = list(matters.values(column).annotate(n=Count("pk")).order_by("-n"))
+        return area_breakdown(user, period, dims, direct=direct)
+    column = BREAKDOWN_COLUMNS[dimension]
+    if direct:
+        matters = counted_matters(user, period, dims).order_by()
+        counted = {row[column]: row["n"] for row in matters.values(column).annotate(n=Count("pk"))}
+    else:
+        counted = {k: v["received"] for k, v in sum_rollups(user, period, dims, ("received",), column).items()}
+    grouped = [{column: k, "n": n} for k, n in sorted(counted.items(), key=lambda kv: (-kv[1], str(kv[0])))]
     keys = [row[column] for row in grouped if row[column] is not None]
     if dimension == "source":
         labels = {value: (str(label), value) for value, label in Matter.Source.choices}
@@ -385,7 +503,7 @@ def focus_area(user, dims: Dims) -> Area | None:
     scope = access.scope_for(user)
     if len(scope.area_paths) == 1:
         return Area.objects.filter(path=scope.area_paths[0]).first()
-    return Area.get_root_nodes().first()
+    return Area.objects.get_root_nodes().first()
 
 
 def _group_by_prefix(matters: QuerySet, length: int, **aggregates) -> dict[str, dict]:
@@ -393,30 +511,49 @@ def _group_by_prefix(matters: QuerySet, length: int, **aggregates) -> dict[str, 
     return {row["prefix"]: row for row in rows}
 
 
-def area_breakdown(user, period: Period, dims: Dims) -> list[Row]:
+def _received_by_prefix(user, period: Period, dims: Dims, length: int, *, direct: bool = False) -> dict[str, int]:
+    if direct:
+        return {k: v["n"] for k, v in _group_by_prefix(counted_matters(user, period, dims), length,
+                                                        n=Count("pk")).items()}
+    return {k: v["received"] for k, v in sum_rollups(user, period, dims, ("received",), ("prefix", length)).items()}
+
+
+def area_breakdown(user, period: Period, dims: Dims, *, direct: bool = False) -> list[Row]:
     focus = focus_area(user, dims)
     if focus is None:
         return []
     children = list(Area.objects.filter(path__startswith=focus.path, depth=focus.depth + 1).order_by("path"))
     if not children:
         return []
-    matters = counted_matters(user, period, dims)
-    counts = _group_by_prefix(matters, len(children[0].path), n=Count("pk"))
+    counts = _received_by_prefix(user, period, dims, len(children[0].path), direct=direct)
     rows = [
-        Row(str(child.pk), child.name, counts.get(child.path, {}).get("n", 0),
+        Row(str(child.pk), child.name, counts.get(child.path, 0),
             drill_url("received", period, dims.replace(area=child)))
         for child in children
     ]
     return sorted(rows, key=lambda row: -row.count)
 
 
-def monthly_trend(user, dims: Dims, *, months: int = 12, today: date | None = None) -> list[Row]:
+def monthly_trend(user, dims: Dims, *, months: int = 12, today: date | None = None,
+                  direct: bool = False) -> list[Row]:
     """Matters received in each of the last `months` months, in one aggregate query."""
     today = today or timezone.localdate()
     starts = [today.replace(day=1)]
     for _i in range(months - 1):
         starts.insert(0, periods.previous_month(starts[0]))
     month_periods = [periods.month(start) for start in starts]
+    if not direct:
+        whole = Period(month_periods[0].start, month_periods[-1].end)
+        filters = {p.key: Q(day__gte=p.start, day__lte=p.end) for p in month_periods}
+        totals = rollup_rows(user, whole, dims, years=False).aggregate(
+            **{f"m{i}": Sum("received", filter=filters[p.key]) for i, p in enumerate(month_periods)})
+        counts = {f"m{i}": totals[f"m{i}"] or 0 for i in range(len(month_periods))}
+        for key, values in co_unit_rows(user, whole, dims).items():
+            for i, p in enumerate(month_periods):
+                if p.start <= key[0] <= p.end:
+                    counts[f"m{i}"] += values[0]
+        return [Row(p.key, p.key, counts[f"m{i}"], drill_url("received", p, dims))
+                for i, p in enumerate(month_periods)]
     matters = dims.apply(
         access.visible_matters(user).filter(created_at__gte=month_periods[0].start_at,
                                             created_at__lt=month_periods[-1].end_at).exclude(status=S.MERGED)
@@ -494,14 +631,20 @@ def _assign_ranks(rows: list[RankRow]) -> list[RankRow]:
     return ranked + rest
 
 
-def _area_ranking(user, period: Period, weights: Weights) -> list[RankRow]:
-    matters = with_follow_up(counted_matters(user, period))
+RANK_FIELDS = ("received", "followed_up", "contacted", "solved", "satisfied", "basic")
+
+
+def _area_ranking(user, period: Period, weights: Weights, direct: bool = False) -> list[RankRow]:
     levels = [Area.Level.SUBDISTRICT, Area.Level.TOWN]
     in_scope = set(access.visible_areas(user).filter(level__in=levels).values_list("pk", flat=True))
     areas = list(Area.objects.filter(level__in=levels).order_by("path"))
     counts: dict[str, dict] = {}
     for length in sorted({len(a.path) for a in areas}):
-        counts.update(_group_by_prefix(matters, length, **_rank_aggregates()))
+        if direct:
+            counts.update(_group_by_prefix(with_follow_up(counted_matters(user, period)), length,
+                                           **_rank_aggregates()))
+        else:
+            counts.update(sum_rollups(user, period, None, RANK_FIELDS, ("prefix", length)))
     rows = []
     for area in areas:
         if area.pk not in in_scope and area.path not in counts:
@@ -511,9 +654,12 @@ def _area_ranking(user, period: Period, weights: Weights) -> list[RankRow]:
     return rows
 
 
-def _unit_ranking(user, period: Period, weights: Weights) -> list[RankRow]:
-    matters = with_follow_up(counted_matters(user, period)).filter(unit__isnull=False).order_by()
-    grouped = {row["unit_id"]: row for row in matters.values("unit_id").annotate(**_rank_aggregates())}
+def _unit_ranking(user, period: Period, weights: Weights, direct: bool = False) -> list[RankRow]:
+    if direct:
+        matters = with_follow_up(counted_matters(user, period)).filter(unit__isnull=False).order_by()
+        grouped = {row["unit_id"]: row for row in matters.values("unit_id").annotate(**_rank_aggregates())}
+    else:
+        grouped = sum_rollups(user, period, None, RANK_FIELDS, "unit_id", filter_=Q(unit_id__isnull=False))
     names = _names(Unit, grouped)
     return [
         _rank_row(unit_id, names.get(unit_id, str(unit_id)), counts, weights,
@@ -522,13 +668,14 @@ def _unit_ranking(user, period: Period, weights: Weights) -> list[RankRow]:
     ]
 
 
-def ranking(user, period: Period, kind: str = "area", *, weights: Weights | None = None) -> list[RankRow]:
+def ranking(user, period: Period, kind: str = "area", *, weights: Weights | None = None,
+            direct: bool = False) -> list[RankRow]:
     """Sub-districts/towns (kind "area") or member units (kind "unit") by the composite
     index, with their rank and composite of the previous period to compare."""
     weights = weights or current_weights()
     build = _area_ranking if kind == "area" else _unit_ranking
-    rows = _assign_ranks(build(user, period, weights))
-    before = {row.key: row for row in _assign_ranks(build(user, period.previous(), weights))}
+    rows = _assign_ranks(build(user, period, weights, direct))
+    before = {row.key: row for row in _assign_ranks(build(user, period.previous(), weights, direct))}
     for row in rows:
         old = before.get(row.key)
         if old is not None:
@@ -547,11 +694,11 @@ def hotspot_map(user, period: Period, dims: Dims) -> dict:
         return {"type": "FeatureCollection", "features": [], "unplaced": 0, "total": 0, "max": 0}
     grids = list(Area.objects.filter(path__startswith=focus.path, level=Area.Level.GRID,
                                      geometry__isnull=False).order_by("path"))
-    matters = counted_matters(user, period, dims.replace(area=focus))
+    narrowed = dims.replace(area=focus)
     counts: dict[str, int] = {}
     for length in sorted({len(g.path) for g in grids}):
-        counts.update({k: v["n"] for k, v in _group_by_prefix(matters, length, n=Count("pk")).items()})
-    total = matters.order_by().count()
+        counts.update(_received_by_prefix(user, period, narrowed, length))
+    total = sum_rollups(user, period, narrowed, ("received",))[None]["received"]
     features = []
     for grid in grids:
         n = counts.get(grid.path, 0)
@@ -709,3 +856,21 @@ def my_figures(user, *, now=None) -> list[Figure]:
     figures = matter_figures(user, period, dims, now=now)
     keep = {"received", "overdue", "satisfaction_rate", "on_time_rate", "avg_handling_days"}
     return [f for f in figure_list(figures, period, dims) if f.key in keep]
+
+
+def home_figures(user, *, now=None) -> dict | None:
+    """The figures a person's home page shows: a unit's staff their unit's (my overdue, my
+    satisfaction), everyone else those of their scope (a sub-district leader their
+    sub-district, the administrator the district); None for someone assigned to nothing."""
+    scope = access.scope_for(user)
+    if scope is access.NOTHING:
+        return None
+    period = periods.last_days(30)
+    if user.unit_id:
+        title = _("My unit: %(unit)s (last 30 days)") % {"unit": user.unit}
+        figures = my_figures(user, now=now)
+    else:
+        title = _("My figures (last 30 days)")
+        keep = {"received", "overdue", "satisfaction_rate", "composite", "on_time_rate"}
+        figures = [f for f in figure_list(matter_figures(user, period, now=now), period) if f.key in keep]
+    return {"title": title, "figures": figures}

@@ -15,7 +15,7 @@ from safeharbor.core import access
 from safeharbor.core.errors import ActionError
 from safeharbor.core.forms import add_action_error
 from safeharbor.core.models import Area, Domain
-from safeharbor.insights import actions, charts, exports, periods, queries
+from safeharbor.insights import actions, charts, exports, periods, queries, rollups
 from safeharbor.insights.formatting import subject_kind_label
 from safeharbor.insights.forms import WeightsForm
 from safeharbor.insights.queries import Dims
@@ -80,6 +80,7 @@ def dashboard(request):
         "trend_svg": charts.column_chart(trend, title=_("Matters received per month")),
         "focus": queries.focus_area(request.user, dims),
         "my_figures": queries.my_figures(request.user) if request.user.unit_id else [],
+        "rollups_pending": rollups.pending_count(),
     }
     return render(request, "insights/dashboard.html", context)
 
