@@ -34,6 +34,20 @@ _static = override_settings(
 
 def pytest_configure(config):
     _static.enable()
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # Parallel runs (pytest -n): each worker gets its own data directory, uploads and
+        # cache (rate-limit counters), so that workers never see each other's files.
+        from pathlib import Path
+
+        from django.conf import settings
+
+        home = Path(settings.HOME) / f"xdist-{worker}"
+        (home / "media").mkdir(parents=True, exist_ok=True)
+        caches = {**settings.CACHES}
+        if caches["default"]["BACKEND"].endswith("FileBasedCache"):
+            caches["default"] = {**caches["default"], "LOCATION": str(home / "cache")}
+        override_settings(HOME=home, MEDIA_ROOT=home / "media", CACHES=caches).enable()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -146,3 +160,14 @@ def charlie(org) -> User:
 @pytest.fixture
 def admin_user(org) -> User:
     return factories.UserFactory(username="root", role=User.Role.ADMIN, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request):
+    """Under pytest -n, PostgreSQL test databases get a per-worker suffix (pytest-django's
+    default); SQLite's in-memory test database is already private to each worker process."""
+    from django.db import connections
+
+    if connections["default"].vendor == "sqlite" and not connections.settings["default"]["TEST"].get("NAME"):
+        return
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
