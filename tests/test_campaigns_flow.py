@@ -194,3 +194,28 @@ def test_bulletin_pdf_has_the_chinese_font(cast, client, tmp_path):
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "交通运输综合行政执法大队" in text and "客运执法中队" in text
+
+
+def test_a_matter_from_the_intake_channels_is_filed_as_a_clue_from_its_page(client, cast, org, alice, charlie):
+    """A resident's web report about a taxi overcharging goes to the campaign from the matter page."""
+    matter = factories.MatterFactory(area=org.grid, source="web", description="出租车不打表，从火车站到永昌佳苑要价五十",
+                                     reporter_name="王先生", reporter_phone="13912345678")
+    client.force_login(alice)  # the dispatcher of 新达街道, where the campaign runs
+    page = client.get(reverse("matters:detail", args=[matter.pk])).content.decode()
+    assert "campaign-clue" in page and cast.campaign.name in page
+    response = client.post(reverse("campaigns:clue_from_matter", args=[matter.pk]), {"campaign": cast.campaign.pk})
+    assert response.status_code == 302
+    clue = Clue.objects.get(matter=matter)
+    assert clue.channel == Clue.Channel.INTAKE and clue.status == Clue.Status.MATTER
+    assert clue.reporter_phone == "13912345678"  # kept encrypted, like the matter's
+    assert matter.events.filter(note__contains=clue.tracking_code).exists()
+    assert Notification.objects.filter(recipient=cast.lead_user, kind="campaign_clue").exists()
+    assert queries.clue_stats(cast.campaign)["matter"] == 1
+    # Twice is refused; the page now links the clue instead of offering the form.
+    with pytest.raises(ConflictError):
+        actions.clue_from_matter(matter, actor=alice, campaign=cast.campaign)
+    assert f"/campaigns/clues/{clue.pk}/" in client.get(reverse("matters:detail", args=[matter.pk])).content.decode()
+    # A dispatcher of another area sees neither the matter nor the campaign.
+    client.force_login(charlie)
+    assert client.post(reverse("campaigns:clue_from_matter", args=[matter.pk]),
+                       {"campaign": cast.campaign.pk}).status_code == 404

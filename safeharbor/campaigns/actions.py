@@ -429,6 +429,34 @@ def close_clue(clue: Clue, *, actor, reason: str) -> Clue:
     return clue
 
 
+@transaction.atomic
+def clue_from_matter(matter: Matter, *, actor, campaign: Campaign) -> Clue:
+    """A matter that came in through the intake channels (web, QR, hotline, patrol, Open311...)
+    is about what the campaign targets: file it as one of the campaign's clues. It is already
+    a matter, so the clue is verified at once and follows that matter."""
+    matter = access.get_visible_or_404(access.visible_matters(actor), pk=matter.pk)
+    campaign = _load(actor, campaign)
+    if campaign not in queries.campaigns_for_matter(actor, matter):
+        raise ActionError(_("This campaign is not running in the matter's area."), extra={"field": "campaign"})
+    if Clue.objects.filter(matter=matter).exists():
+        raise ConflictError(_("This matter is already a clue of a campaign."))
+    now = timezone.now()
+    clue = Clue.objects.create(
+        campaign=campaign, channel=Clue.Channel.INTAKE, tracking_code=_new_tracking_code(),
+        text=matter.description, place=matter.address[:200], anonymous=matter.anonymous,
+        reporter_name="" if matter.anonymous else matter.reporter_name,
+        reporter_phone="" if matter.anonymous else matter.reporter_phone, status=Clue.Status.MATTER,
+        matter=matter, verification=_("Filed from matter %(code)s.") % {"code": matter.tracking_code},
+        received_at=matter.created_at, registered_by=actor, decided_by=actor, decided_at=now,
+    )
+    matter_actions.add_linked_note(matter, actor=actor, note=_("Filed as clue %(code)s of %(campaign)s.") % {
+        "code": clue.tracking_code, "campaign": campaign.name}, data={"campaign": campaign.pk, "clue": clue.pk})
+    notify(unit_members(campaign.lead_unit), "campaign_clue",
+           _("New clue %(code)s for %(campaign)s.") % {"code": clue.tracking_code, "campaign": campaign.name},
+           url=reverse("campaigns:clue", args=[clue.pk]), obj=clue)
+    return clue
+
+
 def find_clue(tracking_code: str, check: str) -> Clue | None:
     """The resident's clue, if the check code matches (else None, whichever part was wrong)."""
     import hmac

@@ -215,6 +215,7 @@ class Clue(models.Model):
         WALK_IN = "walk_in", _("walk-in at a harbor")
         SURVEY = "survey", _("survey")
         INSPECTION = "inspection", _("inspection")
+        INTAKE = "intake", _("a matter received through the intake channels")
 
     class Status(models.TextChoices):
         NEW = "new", _("to verify")

@@ -224,3 +224,12 @@ def public_campaigns():
 
 def unit_reports(campaign: Campaign, unit) -> list[ProgressReport]:
     return list(campaign.reports.filter(unit=unit).order_by("due_date"))
+
+
+def campaigns_for_matter(user, matter) -> list[Campaign]:
+    """Running campaigns this user runs whose area covers the matter's: where a matter that came
+    in through the intake channels can be filed as a clue."""
+    today = timezone.localdate()
+    campaigns = (access.visible_campaigns(user).filter(start_date__lte=today, end_date__gte=today)
+                 .select_related("area", "lead_unit").order_by("name"))
+    return [c for c in campaigns if matter.area_path.startswith(c.area.path) and can_manage(user, c)]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("bulletins/<int:pk>/publish/", views.bulletin_publish, name="bulletin_publish"),
     path("bulletins/<int:pk>/pdf/", views.bulletin_pdf, name="bulletin_pdf"),
     path("clues/<int:pk>/", views.clue_detail, name="clue"),
+    path("clues/from-matter/<int:matter_pk>/", views.clue_from_matter, name="clue_from_matter"),
     path("clues/<int:pk>/verify/", views.clue_verify, name="clue_verify"),
     path("clues/<int:pk>/close/", views.clue_close, name="clue_close"),
 ]

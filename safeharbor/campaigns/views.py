@@ -322,3 +322,19 @@ def clue_close(request, pk):
         messages.success(request, _("Clue closed."))
         return redirect("campaigns:clue", clue.pk)
     return clue_detail(request, pk, close_form=form, status=400)
+
+
+@require_POST
+def clue_from_matter(request, matter_pk: int):
+    """From a matter's page: file the matter as a clue of a running campaign."""
+    matter = access.get_visible_or_404(access.visible_matters(request.user), pk=matter_pk)
+    campaign = access.get_visible_or_404(access.visible_campaigns(request.user),
+                                         pk=request.POST.get("campaign") or 0)
+    try:
+        clue = actions.clue_from_matter(matter, actor=request.user, campaign=campaign)
+    except ActionError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Filed as clue %(code)s of %(campaign)s.") % {
+            "code": clue.tracking_code, "campaign": campaign.name})
+    return redirect("matters:detail", matter.pk)

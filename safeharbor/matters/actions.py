@@ -711,6 +711,46 @@ def record_commendation(*, actor, kind: str, unit: Unit, giver: str, received_on
     )
 
 
+# --- for apps that run their own case on a matter (e.g. mediation) -------------------------------
+# The app has already checked its own rules (scope, role, state of its case) and holds the
+# case's lock; the matter follows. No role check of the matter engine here: the caller is the
+# app, on behalf of `actor` (credited in the timeline when given).
+
+
+@transaction.atomic
+def set_resolve_deadline(matter: Matter | int, *, due) -> Matter:
+    """Make `due` the matter's resolve deadline and the running clock of the sweep (warn,
+    overdue, supervise, escalate start afresh for it). Writes no event, like an extension
+    decided elsewhere would not."""
+    matter = _lock(matter)
+    matter.resolve_due_at = due
+    fields = _start_clock(matter, due)
+    _save(matter, "resolve_due_at", *fields)
+    return matter
+
+
+@transaction.atomic
+def add_linked_note(matter: Matter | int, *, actor, note: str, data: dict | None = None) -> MatterEvent:
+    """A note in the matter's timeline written by a linked app (not public), whatever the
+    matter's state."""
+    matter = _lock(matter)
+    return _event(matter, actor, A.NOTE, before=matter.status, note=note, data=data)
+
+
+@transaction.atomic
+def reopen_for_case(matter: Matter | int, *, actor, note: str) -> Matter:
+    """Reopen a resolved matter because the linked case goes on (e.g. an agreement was not
+    performed): the same reopening as after an unhappy follow-up, with fresh deadlines."""
+    matter = _lock(matter)
+    if matter.status != S.RESOLVED:
+        raise ConflictError(
+            _("This matter is “%(status)s”; that action is not possible now.") % {"status": matter.get_status_display()},
+            extra={"status": matter.status},
+        )
+    _reopen(matter, actor, _text(note, "note", required=False))
+    return matter
+
+
 # --- the deadline sweep -------------------------------------------------------------------------
 
 
