@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
 from safeharbor.core import api
@@ -7,7 +7,7 @@ from safeharbor.core import api
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api_token"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema", permission_classes=[AllowAny]), name="api_docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema", permission_classes=[AllowAny]), name="api_docs"),
     path("areas/", api.AreaList.as_view(), name="api_area_list"),
     path("areas/<int:pk>/", api.AreaDetail.as_view(), name="api_area_detail"),
     path("units/", api.UnitList.as_view(), name="api_unit_list"),
