@@ -1,6 +1,7 @@
 """Real browser: Debian's Chromium driven by Playwright against the live server."""
 
 import pytest
+from playwright.sync_api import expect
 
 from safeharbor.core.demo import DEMO_PASSWORD, load_demo
 
@@ -17,8 +18,8 @@ def test_demo_dispatcher_logs_in_and_sees_the_harbor_list_in_chinese(live_server
     page.wait_for_url(f"{live_server.url}/harbors/")
     assert page.get_by_role("heading", name="平安港湾").is_visible()
     table = page.locator("#results table")
-    assert table.get_by_text("乌达区实验中学", exact=False).first.is_visible()
-    assert table.get_by_text("巾帼港").is_visible()
+    expect(table.get_by_text("乌达区实验中学", exact=False).first).to_be_visible()
+    expect(table.get_by_text("巾帼港").first).to_be_visible()
     # Filter by domain with htmx: only the education harbor stays.
     page.get_by_label("领域").select_option(label="教育")
     page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")

@@ -9,6 +9,7 @@ project's exception handler turns into 400/403/404/409 answers.
 from dataclasses import fields as dataclass_fields
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -44,6 +45,11 @@ class _Scoped:
 
     def get_queryset(self):
         return self.visible(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:  # PostgreSQL cannot even look such a string up
+            raise serializers.ValidationError(_("Remove the control characters from this value."))
+        return super().to_internal_value(data)
 
 
 class ScopedSlugField(_Scoped, serializers.SlugRelatedField):
@@ -105,13 +111,16 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409:
 
 
 class MatterSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    domain = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    domain = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     co_units = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, help_text="username")
-    merged_into = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True,
+                                            help_text="username")
+    merged_into = serializers.SlugRelatedField(slug_field="tracking_code", read_only=True, allow_null=True)
+    satisfaction = serializers.ChoiceField([("", "—"), *Matter.Satisfaction.choices], read_only=True,
+                                           help_text="empty until the follow-up")
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     reporter_name = serializers.SerializerMethodField(help_text="masked: 王**")
     reporter_phone = serializers.SerializerMethodField(help_text="masked: 138****5678")
@@ -163,8 +172,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class MatterEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, help_text="username")
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True,
+                                         help_text="username")
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -518,7 +528,8 @@ class SupervisionSerializer(serializers.ModelSerializer):
                                                 read_only=True)
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True, help_text="username")
-    replied_by = serializers.SlugRelatedField(slug_field="username", read_only=True, help_text="username")
+    replied_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True,
+                                              help_text="username")
     # A plain string, not an enum: the OpenAPI enum naming would collide with Matter.status.
     status = serializers.CharField(read_only=True, help_text="open, replied or closed")
     reply_late = serializers.BooleanField(read_only=True)

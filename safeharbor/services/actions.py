@@ -234,13 +234,16 @@ def submit_application(*, service: Service, name: str, phone: str, id_number: st
     matter = matter_actions.dispatch_matter(matter, actor=None, unit=service.provider_unit,
                                             note=_("Service application, routed to the provider unit."))
     now = timezone.now()
+    due = deadlines.add_limit(now, service.time_limit_days, LimitUnit.WORKDAYS)
+    # The service's time limit, not the category's, is the matter's deadline: the sweep warns,
+    # marks overdue and orders supervision on it.
+    matter = matter_actions.set_resolve_deadline(matter, due=due)
     app = Application.objects.create(
         service=service, harbor=service.harbor, port=service.port, provider_unit=service.provider_unit,
         matter=matter, tracking_code=matter.tracking_code, check_code_hash=matter.check_code_hash,
         channel=channel, applicant_name=name, applicant_phone=phone, applicant_id_number=id_number,
         applicant_address=address, phone_index=blind_index(phone), id_index=blind_index(id_number, kind="id"),
-        details=details, materials_received=received, created_at=now, created_by=actor,
-        due_at=deadlines.add_limit(now, service.time_limit_days, LimitUnit.WORKDAYS),
+        details=details, materials_received=received, created_at=now, created_by=actor, due_at=due,
     )
     _step(app, actor, _("Application received."))
     staff = list(User.objects.filter(is_active=True, unit=service.provider_unit)) + _port_staff(service.port)
@@ -280,13 +283,41 @@ def start_review(app: Application, *, actor) -> Application:
     """审核: the provider signs for it; the matter is accepted and its resolve clock runs."""
     app = _lock_application(actor, app)
     _expect(app, S.RECEIVED)
-    matter = app.matter
-    if matter and matter.status in (Matter.Status.DISPATCHED, Matter.Status.REOPENED):
-        matter_actions.accept_matter(matter, actor=_engine_actor(actor, matter, "accept"))
+    _accept_matter(app, actor)
     app.status = S.REVIEWING
     app.save(update_fields=["status"])
     _step(app, actor, _("Under review."))
     return app
+
+
+def _accept_matter(app: Application, actor) -> None:
+    """The provider signs for the matter; its resolve clock runs on the service's deadline."""
+    matter = app.matter
+    if matter and matter.status in (Matter.Status.DISPATCHED, Matter.Status.REOPENED):
+        matter = matter_actions.accept_matter(matter, actor=_engine_actor(actor, matter, "accept"))
+        if app.due_at and matter.resolve_due_at != app.due_at:
+            matter_actions.set_resolve_deadline(matter, due=app.due_at)
+
+
+def _pause_clock(app: Application) -> None:
+    """补正: while materials are awaited the time limit stands still (the matter's too)."""
+    if app.paused_at is None:
+        app.paused_at = timezone.now()
+        if app.matter_id:
+            matter_actions.set_resolve_deadline(app.matter_id, due=None)
+
+
+def _resume_clock(app: Application) -> None:
+    """The materials are in: the deadline moves by the working days spent waiting for them."""
+    if app.paused_at is None:
+        return
+    waited = workdays.workdays_between(timezone.localtime(app.paused_at).date(), timezone.localdate(),
+                                       deadlines.overrides())
+    if app.due_at is not None:
+        app.due_at = workdays.add_workdays(timezone.localtime(app.due_at), waited, deadlines.overrides())
+    app.paused_at = None
+    if app.matter_id and app.due_at is not None:
+        matter_actions.set_resolve_deadline(app.matter_id, due=app.due_at)
 
 
 @transaction.atomic
@@ -301,12 +332,17 @@ def record_materials(app: Application, *, actor, received) -> Application:
                           extra={"field": "materials"})
     app.materials_received = [m for m in required if m in received]
     fields = ["materials_received"]
-    if app.status == S.MATERIALS and not app.missing_materials:
+    resumed = app.status == S.MATERIALS and not app.missing_materials
+    if resumed:
         app.status = S.REVIEWING
-        fields.append("status")
+        _resume_clock(app)
+        fields += ["status", "due_at", "paused_at"]
     app.save(update_fields=fields)
     _step(app, actor, _("Materials received: %(items)s") % {"items": "、".join(app.materials_received) or "—"},
           public=True)
+    if resumed:
+        _step(app, actor, _("Review goes on; decision due by %(day)s.") % {
+            "day": timezone.localtime(app.due_at).strftime("%Y-%m-%d")} if app.due_at else _("Review goes on."))
     return app
 
 
@@ -319,11 +355,19 @@ def request_materials(app: Application, *, actor, note: str = "") -> Application
     note = _text(note, "note", required=not missing)
     if not note:
         note = _("Please bring: %(items)s") % {"items": "、".join(missing)}
+    _accept_matter(app, actor)  # asking for materials is part of the review
+    if app.matter_id:
+        app.matter.refresh_from_db()
     app.status = S.MATERIALS
-    app.save(update_fields=["status"])
+    _pause_clock(app)
+    app.save(update_fields=["status", "paused_at"])
     if app.matter and app.matter.status in rules.STATES["note"]:
-        matter_actions.add_note(app.matter, actor=_engine_actor(actor, app.matter, "note"), note=note, public=True)
-    _step(app, actor, note)
+        engine = _engine_actor(actor, app.matter, "note")
+        if engine is not None:
+            matter_actions.add_note(app.matter, actor=engine, note=note, public=True)
+        else:  # a harbor clerk asks at the desk: the note is the service's, not the provider unit's
+            matter_actions.add_linked_note(app.matter, actor=actor, note=note, data={"application": app.pk})
+    _step(app, actor, note + " " + _("The time limit stands still until the materials are in."))
     return app
 
 
@@ -332,11 +376,15 @@ def decide_application(app: Application, *, actor, approve: bool, note: str = ""
                        mediation_unit: Unit | None = None) -> Application:
     """决定: approve (certificate, enrollment, hand-over) or refuse with the reasons."""
     app = _lock_application(actor, app)
-    _expect(app, S.REVIEWING)
+    # An application waiting for materials can be refused (they never came), not approved.
+    _expect(app, S.REVIEWING, S.MATERIALS)
     note = _text(note, "note", required=not approve)
     now = timezone.now()
     if approve:
         missing = app.missing_materials
+        if app.status == S.MATERIALS and not missing:
+            raise ActionError(_("The application waits for materials: tick them as received first, or refuse it."),
+                              extra={"field": "materials"})
         if missing:
             raise ActionError(
                 _("Materials are missing: %(items)s. Tick them when received, or ask the applicant for them.")
@@ -349,6 +397,7 @@ def decide_application(app: Application, *, actor, approve: bool, note: str = ""
         result = _("Refused: %(reasons)s") % {"reasons": note}
         app.status = S.REFUSED
     app.decided_at, app.decided_by, app.decision_note = now, actor, note
+    app.paused_at = None
     app.save()
     matter = app.matter
     if matter and matter.status in rules.STATES["resolve"]:
@@ -482,9 +531,14 @@ def place_candidate(*, actor, job: JobOpening, certified: Application, note: str
 @transaction.atomic
 def nominate_family(*, actor, harbor, area, household: str, address: str = "", phone: str = "",
                     nominated_by: str = "", applied: bool = False, port: Port | None = None) -> SafeFamily:
+    """Register a family for the safe-family title, in a community the user works in."""
+    from safeharbor.services.queries import nomination_communities
+
     _require_handler(actor)
     if not access.visible_service_harbors(actor).filter(pk=harbor.pk).exists():
         raise Http404
+    if area is None or not nomination_communities(actor).filter(pk=area.pk).exists():
+        raise ActionError(_("Choose a community within your area of work."), extra={"field": "area"})
     if port is None:  # safe-family creation is run by the women's federation's port
         port = harbor.ports.filter(kind=Port.Kind.HEROINES).first()
     return SafeFamily.objects.create(
@@ -497,6 +551,27 @@ def nominate_family(*, actor, harbor, area, household: str, address: str = "", p
 
 
 @transaction.atomic
+def apply_safe_family(*, area, household: str, phone: str, address: str = "") -> SafeFamily:
+    """A family applies online for the title (no account): it goes to the harbor that covers
+    its community, for the women's federation's port to assess."""
+    from safeharbor.services.queries import harbor_for_community, public_family_communities
+
+    if area is None or not public_family_communities().filter(pk=area.pk).exists():
+        raise ActionError(_("Choose your community."), extra={"field": "area"})
+    harbor = harbor_for_community(area)
+    port = harbor.ports.filter(kind=Port.Kind.HEROINES).first()
+    family = SafeFamily.objects.create(
+        harbor=harbor, port=port, area=area, household=_text(household, "household", limit=40),
+        address=_text(address, "address", required=False, limit=200), phone=clean_phone(phone),
+        nominated_by=_("applied online"), status=SafeFamily.Status.APPLIED,
+    )
+    staff = _port_staff(port) + list(User.objects.filter(is_active=True, harbor=harbor, role=Role.HARBOR_STAFF))
+    _notify(staff, "safe_family", _("A family of %(area)s applied for the safe-family title.") % {"area": area.name},
+            url=f"/services/families/{family.pk}/", obj=family)
+    return family
+
+
+@transaction.atomic
 def assess_family(family: SafeFamily, *, actor, met: set[int], note: str = "") -> SafeFamily:
     """Assess against the harbor's criteria: every required one met → the title for a year."""
     _require_handler(actor)
@@ -505,7 +580,7 @@ def assess_family(family: SafeFamily, *, actor, met: set[int], note: str = "") -
         raise Http404
     if family.status not in (SafeFamily.Status.NOMINATED, SafeFamily.Status.APPLIED):
         raise ConflictError(_("This family has already been assessed."))
-    criteria = list(SafeFamilyCriterion.objects.filter(harbor=family.harbor))
+    criteria = list(SafeFamilyCriterion.objects.filter(harbor=family.harbor, active=True))
     if not criteria:
         raise ActionError(_("This harbor has no safe-family criteria yet."))
     family.assessment = {str(c.pk): c.pk in met for c in criteria}
@@ -520,6 +595,58 @@ def assess_family(family: SafeFamily, *, actor, met: set[int], note: str = "") -
         family.status = SafeFamily.Status.NOT_AWARDED
     family.save()
     return family
+
+
+CRITERIA_ROLES = {Role.ADMIN, Role.HARBOR_STAFF}
+
+
+@transaction.atomic
+def save_safe_family_criteria(*, actor, harbor, rows) -> list[SafeFamilyCriterion]:
+    """Replace a harbor's safe-family criteria with `rows`, in their order: dicts with `pk`
+    (None for a new one), `text`, `required`, `active` and `delete`. A criterion that a family
+    was assessed against is retired (kept for that assessment), never deleted."""
+    access.require_write(actor)
+    if not access.visible_service_harbors(actor).filter(pk=harbor.pk).exists():
+        raise Http404
+    if not access.is_admin(actor) and actor.role not in CRITERIA_ROLES:
+        raise PermissionDenied(_("Only the harbor's staff set the safe-family criteria."))
+    from safeharbor.services.queries import criteria_in_use
+
+    existing = {c.pk: c for c in SafeFamilyCriterion.objects.select_for_update().filter(harbor=harbor)}
+    used = criteria_in_use(harbor)
+    kept, seen = [], set()
+    for row in rows:
+        pk = row.get("pk")
+        criterion = existing.get(pk) if pk else None
+        if pk and criterion is None:
+            raise Http404
+        text = (row.get("text") or "").strip()
+        if row.get("delete"):
+            if criterion is not None and criterion.pk in used:
+                criterion.active = False
+                criterion.save(update_fields=["active"])
+            elif criterion is not None:
+                criterion.delete()
+            continue
+        if not text:
+            if criterion is None:
+                continue  # an empty extra line
+            raise ActionError(_("Please fill in this field."), extra={"field": "text"})
+        text = _text(text, "text", limit=200)
+        if text in seen:
+            raise ActionError(_("“%(text)s” is listed twice.") % {"text": text}, extra={"field": "text"})
+        seen.add(text)
+        criterion = criterion or SafeFamilyCriterion(harbor=harbor)
+        criterion.text, criterion.required = text, bool(row.get("required"))
+        criterion.active = bool(row.get("active", True))
+        criterion.sort_order = len(kept)
+        criterion.save()
+        kept.append(criterion)
+    if not any(c.active for c in kept):
+        raise ActionError(_("Keep at least one criterion in use."))
+    record_audit(actor=actor, action=AuditLog.Action.CONFIG, target=harbor, field="safe_family_criteria",
+                 reason="; ".join(f"{'*' if c.required else ''}{c.text}" for c in kept if c.active)[:500])
+    return kept
 
 
 # --- events and training ----------------------------------------------------------------------
@@ -771,6 +898,8 @@ def request_swap(slot: DutySlot, *, actor, with_slot: DutySlot, reason: str = ""
         raise ActionError(_("Choose a day of another organization."), extra={"field": "with_slot"})
     if with_slot.kind != slot.kind:
         raise ActionError(_("Swap a day for a day of the same kind."), extra={"field": "with_slot"})
+    if min(slot.date, with_slot.date) < timezone.localdate():
+        raise ActionError(_("A day that is over cannot be swapped."), extra={"field": "with_slot"})
     if DutySwap.objects.filter(slot__in=[slot, with_slot], status=DutySwap.Status.REQUESTED).exists():
         raise ConflictError(_("A swap of this day is already waiting for approval."))
     swap = DutySwap.objects.create(slot=slot, with_slot=with_slot, requested_by=actor,
