@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeharbor.core.errors import ActionError
-from safeharbor.routing import classifier, queries
+from safeharbor.routing import classifier, duplicates, queries
 from safeharbor.routing.models import ClassifierModel
 
 logger = logging.getLogger("safeharbor.routing")
@@ -85,7 +85,7 @@ def train_classifier(*, seed_dir: Path | None = None, activate: bool = True) -> 
 def on_matter_event(event) -> None:
     """Matter event hook (registered in apps.py), inside the transaction of the event.
 
-    created: store the suggestion, and schedule the auto-dispatch right after the commit
+    created: store the suggestion, file the matter in the duplicate index, and schedule the auto-dispatch right after the commit
     when the category's threshold allows it. dispatched by a person: record whether they
     kept the suggestion (accepted) or changed it (corrected). Failures are logged, never
     raised: a resident's report must go through whatever happens to routing.
@@ -96,6 +96,7 @@ def on_matter_event(event) -> None:
         with transaction.atomic():  # a savepoint: a failure here undoes only this
             if event.action == MatterEvent.Action.CREATED:
                 suggestion = queries.suggestion_of(event.matter)
+                duplicates.index_matter(event.matter)  # filed for the duplicate search
                 if suggestion is not None and _auto_dispatch_allowed(event.matter, suggestion):
                     matter_pk = event.matter.pk
                     transaction.on_commit(lambda: auto_dispatch(matter_pk), robust=True)
@@ -233,3 +234,14 @@ def activate_model(row: ClassifierModel, *, actor) -> ClassifierModel:
     queries.reset_cache()
     row.refresh_from_db()
     return row
+
+
+def index_recent_matters() -> int:
+    """File the matters of the last duplicate window that have no fingerprint yet."""
+    from datetime import timedelta
+
+    from safeharbor.matters.models import Matter
+
+    since = timezone.now() - timedelta(hours=duplicates.WINDOW_HOURS)
+    missing = Matter.objects.filter(created_at__gte=since, routing_fingerprint__isnull=True)
+    return duplicates.index_missing(missing.iterator(chunk_size=2000), queries.load_active())

@@ -27,6 +27,9 @@ SEED_DIR = Path(__file__).resolve().parent / "data" / "seed"
 FALLBACK_CATEGORY = "general.other"
 
 _SEPARATORS = re.compile(r"[\s\W_]+")
+# Single-character function words: grammar, not topic.
+STOP_WORDS = frozenset("的 了 被 把 在 是 我 你 他 她 它 们 人 里 内 这 那 就 都 也 还 又 很 太 让 给 和 与 及 跟 着 过 "
+                       "吗 呢 吧 啊 呀 么 个 一 有 没 不 说 上 下 去 来 到 要 会 能 对 从 向 为 以 其 之 等 已 而 后 前 中".split())
 
 
 def normalize(text: str) -> str:
@@ -35,8 +38,14 @@ def normalize(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """jieba words of the normalized text (module-level: the pickled model refers to it)."""
-    return [w for w in jieba.lcut(normalize(text)) if w.strip()]
+    """jieba words of the normalized text (module-level: the pickled model refers to it).
+
+    Dictionary words only (HMM=False): the HMM glues unknown neighbours into one-off
+    "words" ("电瓶让人", "咋整") that never recur; without it they stay single characters,
+    which the character n-grams cover. 2.6 points more top-1 on the held-out reports.
+    Function words are left out: "被" and "人" had become the strongest words of
+    security.theft ("被偷"), pulling in every "被骗", "被打", "被困" (0.7 points)."""
+    return [w for w in jieba.lcut(normalize(text), HMM=False) if w.strip() and w not in STOP_WORDS]
 
 
 def read_corpus(directory: Path) -> tuple[list[str], list[str]]:
@@ -58,7 +67,7 @@ def build_pipeline(n_samples: int) -> Pipeline:
     features = FeatureUnion([
         ("words", TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=min_df, max_features=60_000,
                                   dtype=np.float32)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 2), preprocessor=normalize,
+        ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 2), preprocessor=normalize,
                                   sublinear_tf=True, min_df=min_df, max_features=200_000, dtype=np.float32)),
     ])
     # One binary problem per category, spread over the cores (training only; `rank` is serial).

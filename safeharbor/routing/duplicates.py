@@ -9,13 +9,13 @@ through indexes only — the created_at index bounds the time window and the are
 bounds the place — never by scanning all matters.
 """
 
+import functools
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 WINDOW_HOURS = 72
@@ -65,7 +65,7 @@ class Report:
     at: datetime
     area_id: int | None = None
 
-    @property
+    @functools.cached_property
     def grams(self) -> frozenset[str]:
         """The words about what happened: the place is scored on its own, so its name and
         the address are taken out of the text here."""
@@ -101,11 +101,18 @@ def score(new: Report, old: Report, *, window_hours: float = WINDOW_HOURS, topic
     if not a or not b:
         return None
     text = len(a & b) / min(len(a), len(b))  # overlap: short reports inside long ones count
-    if topic is not None:
-        # The classifier's view (same kind of problem, in other words), blended with the
-        # words themselves (which tell a broken door from a broken light in one building).
-        text = TOPIC_WEIGHT * float(topic(new.text) @ topic(old.text)) + (1 - TOPIC_WEIGHT) * text
     when = max(0.0, 1 - hours / window_hours)
+    if topic is not None:
+        # The best the classifier could add (topics alike, 1.0) cannot lift it over the
+        # threshold: skip the classifier, the costliest step (same result, less work).
+        best = 0.55 * (TOPIC_WEIGHT + (1 - TOPIC_WEIGHT) * text) + 0.30 * place + 0.15 * when
+        if best < THRESHOLD:
+            return None
+        a_topic, b_topic = topic(new), topic(old)
+        if a_topic and b_topic:
+            # The classifier's view (same kind of problem, in other words), blended with the
+            # words themselves (which tell a broken door from a broken light in one building).
+            text = TOPIC_WEIGHT * similarity(a_topic, b_topic) + (1 - TOPIC_WEIGHT) * text
     total = 0.55 * text + 0.30 * place + 0.15 * when
     if total < THRESHOLD or text < 0.2:
         return None
@@ -123,21 +130,33 @@ def best_matches(new: Report, earlier, *, window_hours: float = WINDOW_HOURS, li
     return sorted(matches, key=lambda m: -m.score)[:limit]
 
 
+TOPIC_SIZE = 5  # categories kept of a topic: the rest of the probability mass is noise
+
+
+def topic_of(predictor, text: str) -> dict[str, float]:
+    """The classifier's view of a text: its TOPIC_SIZE likeliest categories, weights of
+    unit length ({} for keyword rules: they give no probabilities worth comparing)."""
+    if getattr(predictor, "kind", "") != "model":
+        return {}
+    ranked = predictor.rank(text, k=TOPIC_SIZE)
+    norm = math.sqrt(sum(p * p for _c, p in ranked)) or 1.0
+    return {code: round(p / norm, 4) for code, p in ranked}
+
+
+def similarity(a: dict[str, float], b: dict[str, float]) -> float:
+    return sum(weight * b.get(code, 0.0) for code, weight in a.items())
+
+
 def topic_function(predictor):
-    """Unit-length category probabilities of a text, from a trained classifier (None for
-    keyword rules: they give no probabilities worth comparing)."""
+    """A Report → topic function for `score` (None for keyword rules)."""
     if getattr(predictor, "kind", "") != "model":
         return None
-    import functools
-
-    import numpy as np
 
     @functools.lru_cache(maxsize=4096)
-    def topic(text: str):
-        p = predictor.probabilities(text)
-        return p / (np.linalg.norm(p) or 1.0)
+    def by_text(text: str):
+        return topic_of(predictor, text)
 
-    return topic
+    return lambda report: by_text(report.text)
 
 
 def live_topic():
@@ -154,34 +173,135 @@ def _as_report(matter) -> Report:
                   matter.created_at, matter.area_id)
 
 
+CELL_LAT = 0.008  # ~890 m: a point within 800 m (the farthest that scores) is in a neighbouring cell
+CELL_LON = 0.016  # ~890 m up to latitude 63°
+GATE_SHARE = 0.5  # a second category files the matter too when at least half as likely as the first
+ANY = "*"
+
+
+def _categories(topic: dict[str, float]) -> list[str]:
+    """The categories a matter is filed under: the likeliest, and the second when it is
+    close (an ambiguous report). Without a model's view: one catch-all key."""
+    if not topic:
+        return [ANY]
+    ranked = sorted(topic.items(), key=lambda item: -item[1])
+    best = ranked[0][1]
+    return [code for code, weight in ranked[:2] if weight >= GATE_SHARE * best]
+
+
+def _cells(lat: float, lon: float, *, around: bool) -> set[str]:
+    """The cell of a point, or (around=True) every cell within 800 m of it."""
+    if not around:
+        return {f"g{math.floor(lat / CELL_LAT)},{math.floor(lon / CELL_LON)}"}
+    lon_near = NEAR_DEGREES / max(math.cos(math.radians(lat)), 0.2)
+    rows = range(math.floor((lat - NEAR_DEGREES) / CELL_LAT), math.floor((lat + NEAR_DEGREES) / CELL_LAT) + 1)
+    cols = range(math.floor((lon - lon_near) / CELL_LON), math.floor((lon + lon_near) / CELL_LON) + 1)
+    return {f"g{r},{c}" for r in rows for c in cols}
+
+
+def _keys(report: Report, topic: dict[str, float], *, around: bool) -> set[str]:
+    """The keys a matter is filed under (around=False) or searched by (around=True): where
+    (cell, grid, named places) × what (categories; a matter filed with the catch-all key
+    is found by every search, a search with it finds every matter of the place)."""
+    where = {f"a{report.area_id}"} | {f"p{place}" for place in places(report.address, report.text)}
+    if report.lat is not None and report.lon is not None:
+        where |= _cells(report.lat, report.lon, around=around)
+    what = set(_categories(topic)) | ({ANY} if around else set())
+    return {f"{w}|{c}"[:80] for w in where for c in what}
+
+
+def index_matter(matter, predictor=None):
+    """File a matter in the duplicate index (on arrival; again is harmless). Returns its
+    topic. Called inside the matter's transaction by the routing event hook."""
+    from safeharbor.routing import queries
+    from safeharbor.routing.models import DuplicateKey, MatterFingerprint
+
+    report = _as_report(matter)
+    topic = topic_of(predictor or queries.load_active(), report.text)
+    MatterFingerprint.objects.update_or_create(matter_id=matter.pk, defaults={"topic": topic})
+    DuplicateKey.objects.filter(matter_id=matter.pk).delete()
+    DuplicateKey.objects.bulk_create(
+        DuplicateKey(matter_id=matter.pk, key=key, at=matter.created_at) for key in _keys(report, topic, around=False)
+    )
+    return topic
+
+
+def index_missing(matters, predictor, *, batch: int = 5000) -> int:
+    """File matters that have no fingerprint yet (matters from before the index existed,
+    bulk imports): `matters` is an iterable of Matter rows. Returns how many were filed."""
+    from django.db import transaction
+
+    from safeharbor.routing.models import DuplicateKey, MatterFingerprint
+
+    done, prints, keys = 0, [], []
+
+    def flush():
+        with transaction.atomic():
+            MatterFingerprint.objects.bulk_create(prints, ignore_conflicts=True)
+            DuplicateKey.objects.bulk_create(keys)
+        prints.clear()
+        keys.clear()
+
+    for matter in matters:
+        report = _as_report(matter)
+        topic = topic_of(predictor, report.text)
+        prints.append(MatterFingerprint(matter_id=matter.pk, topic=topic))
+        keys.extend(DuplicateKey(matter_id=matter.pk, key=key, at=matter.created_at)
+                    for key in _keys(report, topic, around=False))
+        done += 1
+        if len(prints) >= batch:
+            flush()
+    if prints:
+        flush()
+    return done
+
+
 NEAR_DEGREES = 0.008  # ~800 m of latitude: beyond it a point scores no place at all
 
 
 def candidates_for(matter, *, user, window_hours: float = WINDOW_HOURS, limit: int = 5) -> list[tuple]:
     """Earlier matters (within the window, in the same sub-district or town, visible to
-    `user`) that may be the same incident: [(matter, score, reason)], best first."""
+    `user`) that may be the same incident: [(matter, score, reason)], best first.
+
+    Looked up through the duplicate index (DuplicateKey: the matter's place × category
+    keys within the time window), then scored with the stored topics."""
     from safeharbor.core import access
     from safeharbor.matters.models import Matter
+    from safeharbor.routing.models import DuplicateKey, MatterFingerprint
 
+    new = _as_report(matter)
+    stored = MatterFingerprint.objects.filter(matter_id=matter.pk).values_list("topic", flat=True).first()
+    new_topic = stored if stored is not None else index_matter(matter)
     since = matter.created_at - timedelta(hours=window_hours)
-    prefix = matter.area_path[: 2 * 3] or matter.area_path  # the sub-district (depth 2)
-    pool = (
-        access.visible_matters(user).filter(created_at__gte=since, created_at__lte=matter.created_at, area_path__startswith=prefix)
-        .exclude(pk=matter.pk)
-        .exclude(status__in=["merged", "rejected"])
+    ids = set(
+        DuplicateKey.objects.filter(key__in=_keys(new, new_topic, around=True), at__gte=since,
+                                    at__lte=matter.created_at)
+        .exclude(matter_id=matter.pk).values_list("matter_id", flat=True)[:MAX_SCANNED]
     )
-    if matter.lat is not None and matter.lon is not None:  # nearby points, or no point at all
-        pool = pool.filter(
-            Q(lat__range=(matter.lat - NEAR_DEGREES, matter.lat + NEAR_DEGREES),
-              lon__range=(matter.lon - 2 * NEAR_DEGREES, matter.lon + 2 * NEAR_DEGREES))
-            | Q(lat__isnull=True)
-        )
-    rows = pool.order_by("-created_at").values_list(
-        "pk", "title", "description", "address", "lat", "lon", "created_at", "area_id"
-    )[:MAX_SCANNED]
-    earlier = [Report(pk, f"{title} {text}", address, lat, lon, at, area) for pk, title, text, address, lat, lon,
-               at, area in rows]
-    found = best_matches(_as_report(matter), earlier, window_hours=window_hours, limit=limit, topic=live_topic())
+    if not ids:
+        return []
+    prefix = matter.area_path[: 2 * 3] or matter.area_path  # the sub-district (depth 2)
+    rows = (
+        access.visible_matters(user).filter(pk__in=ids, area_path__startswith=prefix)
+        .exclude(status__in=["merged", "rejected"])
+        .values_list("pk", "title", "description", "address", "lat", "lon", "created_at", "area_id",
+                     "routing_fingerprint__topic")
+    )
+    earlier, topics = [], {matter.pk: new_topic}
+    for pk, title, text, address, lat, lon, at, area, stored_topic in rows:
+        earlier.append(Report(pk, f"{title} {text}", address, lat, lon, at, area))
+        topics[pk] = stored_topic
+    fallback = None  # matters filed under keyword rules: the classifier's view now, if there is one
+
+    def topic(report):
+        nonlocal fallback
+        if topics.get(report.id):
+            return topics[report.id]
+        if fallback is None:
+            fallback = live_topic() or (lambda _report: {})
+        return fallback(report)
+
+    found = best_matches(new, earlier, window_hours=window_hours, limit=limit, topic=topic)
     by_pk = Matter.objects.in_bulk([m.id for m in found])
     return [(by_pk[m.id], m.score, m.reason) for m in found]
 

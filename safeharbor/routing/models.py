@@ -119,3 +119,39 @@ class AutoDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category_id} ≥ {self.threshold}"
+
+
+class MatterFingerprint(models.Model):
+    """What the duplicate search needs of a matter, computed once on arrival: the
+    classifier's view of its topic (the top categories and their probabilities,
+    {code: weight}, unit length; empty when only keyword rules were available)."""
+
+    matter = models.OneToOneField("matters.Matter", on_delete=models.CASCADE, primary_key=True,
+                                  related_name="routing_fingerprint")
+    topic = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("duplicate fingerprint")
+        verbose_name_plural = _("duplicate fingerprints")
+
+    def __str__(self) -> str:
+        return f"{self.matter_id}: {self.topic}"
+
+
+class DuplicateKey(models.Model):
+    """The index of the duplicate search: a matter is filed under (where × what) keys —
+    its ~1 km cell, its grid, the places it names, each combined with its likely
+    categories — with its time. A search reads the few keys of the new matter within the
+    time window through the (key, at) index: never a scan of all matters."""
+
+    matter = models.ForeignKey("matters.Matter", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="routing_dupkey_key_at")]
+        verbose_name = _("duplicate search key")
+        verbose_name_plural = _("duplicate search keys")
+
+    def __str__(self) -> str:
+        return f"{self.matter_id}: {self.key}"
