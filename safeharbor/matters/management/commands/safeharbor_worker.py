@@ -1,6 +1,7 @@
 """The `safeharbor worker` process: schedules the periodic jobs and runs the task queue."""
 
 import logging
+import signal
 import time
 
 from django.core.management.base import BaseCommand
@@ -22,15 +23,33 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, interval=5.0, **options):
         worker_id = get_random_string(12)
-        while True:
+        # SIGTERM (systemd stop) and Ctrl+C: finish the task in hand, then exit; a second signal
+        # exits at once. A task cut short stays claimed; the jobs are written to be repeated safely.
+        stop = {"requested": False, "worker": None}
+
+        def shutdown(signum, frame):
+            if stop["requested"]:
+                raise SystemExit(1)
+            stop["requested"] = True
+            logger.warning("received %s: stopping after the current task", signal.strsignal(signum))
+            if stop["worker"] is not None:
+                stop["worker"].running = False
+            if stop["worker"] is None or not stop["worker"].running_task:
+                raise SystemExit(0)
+
+        signal.signal(signal.SIGTERM, shutdown)
+        signal.signal(signal.SIGINT, shutdown)
+        while not stop["requested"]:
             close_old_connections()
             started = periodic.enqueue_due()
             if started:
                 logger.info("scheduled: %s", ", ".join(started))
-            Worker(
+            stop["worker"] = Worker(
                 queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                 max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
-            ).run()
+            )
+            stop["worker"].run()
+            stop["worker"] = None
             if once:
                 return
             time.sleep(interval)
