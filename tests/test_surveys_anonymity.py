@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 
 from safeharbor.surveys import actions
-from safeharbor.surveys.models import Invitation, Response, Survey
+from safeharbor.surveys.models import AnswerValue, Invitation, Response, Survey, TextTerm
 from tests.factories_surveys import make_survey
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +58,12 @@ def test_a_response_cannot_be_linked_to_its_code_the_client_or_the_time(client, 
     assert type(saved.submitted_on) is not datetime
     # The invitation row: the hash of its code and a flag. No time, no response.
     assert {f.column for f in Invitation._meta.concrete_fields} == {"id", "batch_id", "code_hash", "used"}
+    # The answer rows the results are counted from: part of the response, nothing more.
+    assert {f.column for f in AnswerValue._meta.concrete_fields} == {"id", "response_id", "version_id", "key", "row",
+                                                                     "value"}
+    assert AnswerValue.objects.filter(response=saved).exists()
+    assert {f.column for f in TextTerm._meta.concrete_fields} == {"id", "response_id", "version_id", "key", "phrase",
+                                                                  "term"}
 
     # No table holds the code in clear (the batch keeps it encrypted, to print the slips again),
     # the respondent's address or browser; no survey table holds a time of day.
@@ -65,13 +71,13 @@ def test_a_response_cannot_be_linked_to_its_code_the_client_or_the_time(client, 
     for table, column, value in all_text_in_database():
         assert code not in value and raw not in value, (table, column)
         assert AGENT not in value and "Driver-Phone" not in value, (table, column)
-        if table.startswith("surveys_response") or table.startswith("surveys_invitation"):
+        if table.startswith(("surveys_response", "surveys_invitation", "surveys_answervalue", "surveys_textterm")):
             assert IP not in value, (table, column)
     response_fields = {f.get_internal_type() for f in Response._meta.concrete_fields}
     assert "DateTimeField" not in response_fields
-    # No audit entry, no other row mentions the response.
+    # No audit entry, no other row mentions the response (its own answer rows aside).
     for table, column, value in all_text_in_database():
-        if table != "surveys_response":
+        if table not in ("surveys_response", "surveys_answervalue", "surveys_textterm"):
             assert str(saved.pk) not in value and saved.pk.hex not in value, (table, column)
 
     # The logs of the whole exchange mention neither the code, nor the address, nor the agent.

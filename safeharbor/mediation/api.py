@@ -212,8 +212,8 @@ class SessionInput(serializers.Serializer):
     place = serializers.CharField(max_length=200)
     participants = serializers.CharField()
     record = serializers.CharField()
-    joint_units = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Unit.objects.all(),
-                                               required=False, default=list)
+    joint_units = ScopedSlugField(access.visible_units, slug_field="code", many=True, queryset=Unit.objects.none(),
+                                  required=False, default=list)
 
 
 class CaseSession(_CaseAction):
@@ -313,3 +313,76 @@ class CaseArchive(_CaseAction):
 
     def run(self, case, user, data):
         actions.archive_case(case, actor=user, **data)
+
+
+class CaseDecline(_CaseAction):
+    """不予受理 / a party does not agree: recorded with the channel the parties were guided to."""
+
+    input_class = GuidanceInput
+
+    @extend_schema(request=GuidanceInput, responses={200: CaseSerializer, **ERRORS})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, case, user, data):
+        actions.decline_case(case, actor=user, **data)
+
+
+class JointInput(serializers.Serializer):
+    unit = ScopedSlugField(access.visible_units, slug_field="code", queryset=Unit.objects.none(),
+                           help_text="code of the member unit (police, court, union, women's federation)")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseJoint(_CaseAction):
+    """联动调解: invite a member unit to co-mediate."""
+
+    input_class = JointInput
+
+    @extend_schema(request=JointInput, responses={200: CaseSerializer, **ERRORS})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, case, user, data):
+        actions.invite_joint_unit(case, actor=user, **data)
+
+
+class ConfirmationInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[c for c in Case.Confirmation.choices if c[0]])
+    court = serializers.CharField(max_length=100)
+    applied_on = serializers.DateField()
+    decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseConfirmation(_CaseAction):
+    """司法确认: the parties' application to the court and its answer."""
+
+    input_class = ConfirmationInput
+
+    @extend_schema(request=ConfirmationInput, responses={200: CaseSerializer, **ERRORS})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, case, user, data):
+        actions.record_confirmation(case, actor=user, **data)
+
+
+class AddPartyInput(PartyInput):
+    representative = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+class CaseAddParty(_CaseAction):
+    """Add a party (person or organization) to an open case; personal data is encrypted and
+    comes back masked."""
+
+    input_class = AddPartyInput
+
+    @extend_schema(request=AddPartyInput, responses={201: CaseSerializer, **ERRORS})
+    def post(self, request, pk):
+        response = super().post(request, pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    def run(self, case, user, data):
+        actions.add_party(case, actor=user, **data)

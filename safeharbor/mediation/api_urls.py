@@ -17,5 +17,10 @@ urlpatterns = [
     path("mediation/cases/<int:pk>/escalate/", api.CaseEscalate.as_view(), name="api_mediation_case_escalate"),
     path("mediation/cases/<int:pk>/visits/", api.CaseVisit.as_view(), name="api_mediation_case_visit"),
     path("mediation/cases/<int:pk>/archive/", api.CaseArchive.as_view(), name="api_mediation_case_archive"),
+    path("mediation/cases/<int:pk>/decline/", api.CaseDecline.as_view(), name="api_mediation_case_decline"),
+    path("mediation/cases/<int:pk>/joint-units/", api.CaseJoint.as_view(), name="api_mediation_case_joint"),
+    path("mediation/cases/<int:pk>/confirmation/", api.CaseConfirmation.as_view(),
+         name="api_mediation_case_confirmation"),
+    path("mediation/cases/<int:pk>/parties/", api.CaseAddParty.as_view(), name="api_mediation_case_party"),
     path("mediation/committees/", api.CommitteeList.as_view(), name="api_mediation_committee_list"),
 ]

@@ -338,6 +338,9 @@ class Agreement(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set once by the periodic reminder (compare-and-set), so the mediators hear of a
+    # follow-up that is due once per agreement, however many workers run.
+    follow_up_reminded_at = models.DateTimeField(_("follow-up reminder sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mediation agreement")
@@ -390,6 +393,7 @@ class CaseEvent(models.Model):
         ESCALATED = "escalated", _("escalated")
         CONFIRMATION = "confirmation", _("judicial confirmation")
         VISIT = "visit", _("follow-up visit")
+        REMINDED = "reminded", _("follow-up reminder sent")
         REOPENED = "reopened", _("mediated again")
         ARCHIVED = "archived", _("archived")
 

@@ -155,3 +155,44 @@ def committee_load(committee: Committee) -> dict[str, int]:
         "agreed": cases.filter(Q(status=Case.Status.AGREED) | Q(agreement__isnull=False)).count(),
         "total": cases.count(),
     }
+
+
+def overdue_state(case: Case, now: datetime | None = None) -> dict | None:
+    """For the case page: how late an open case is (working days past its time limit), what
+    the matter engine's sweep has done about it (overdue marked, supervision ordered,
+    escalated to an area) and which committee it would go to if escalated. None when the
+    case is not overdue."""
+    from safeharbor.lib import workdays
+    from safeharbor.matters import deadlines
+    from safeharbor.matters.models import Supervision
+    from safeharbor.mediation.actions import escalation_target
+
+    now = now or timezone.now()
+    if not case.is_open or case.due_at is None or case.due_at >= now:
+        return None
+    due_day = timezone.localtime(case.due_at).date()
+    state = {
+        "due_at": case.due_at,
+        "workdays_late": max(workdays.workdays_between(due_day, timezone.localdate(now), deadlines.overrides()), 0),
+        "marked_at": None, "supervisions": [], "escalated_to": None,
+        "escalation_target": escalation_target(case),
+    }
+    matter = case.matter
+    if matter is not None:
+        state["marked_at"] = matter.overdue_at
+        state["escalated_to"] = matter.escalated_to
+        state["supervisions"] = list(matter.supervisions.filter(status=Supervision.Status.OPEN)
+                                     .order_by("-issued_at")[:3])
+    return state
+
+
+def follow_up_state(case: Case, today: date | None = None) -> dict | None:
+    """For the case page: the agreement's performance deadline has come and no visit is
+    recorded yet (with when the mediators were reminded)."""
+    agreement = getattr(case, "agreement", None)
+    today = today or timezone.localdate()
+    if (case.status != Case.Status.AGREED or case.performance or agreement is None
+            or agreement.performance_deadline > today):
+        return None
+    return {"deadline": agreement.performance_deadline, "days": (today - agreement.performance_deadline).days,
+            "reminded_at": agreement.follow_up_reminded_at}

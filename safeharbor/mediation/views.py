@@ -126,6 +126,7 @@ def _render_detail(request, case, *, failed=None, status=200):
         "joint_units": case.joint_units.all(), "panels": _panels(request, case, allowed, failed),
         "escalation_target": actions.escalation_target(case) if "escalate" in allowed else None,
         "limit_days": actions.time_limit(case.committee.level) if case.committee else None,
+        "overdue": queries.overdue_state(case), "follow_up": queries.follow_up_state(case),
     }, status=status)
 
 

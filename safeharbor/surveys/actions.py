@@ -16,7 +16,9 @@ from safeharbor.core import access
 from safeharbor.core.crypto import blind_index
 from safeharbor.core.errors import ActionError
 from safeharbor.lib.codes import ALPHABET
+from safeharbor.surveys import segment
 from safeharbor.surveys.models import (
+    AnswerValue,
     Finding,
     Invitation,
     InvitationBatch,
@@ -24,6 +26,7 @@ from safeharbor.surveys.models import (
     Response,
     Section,
     Survey,
+    TextTerm,
     Version,
 )
 
@@ -165,7 +168,11 @@ def _copy_questions(source: Version, target: Version) -> None:
 
 def editable_version(survey: Survey) -> Version:
     """The version to edit: the current one, or — once people have answered it — a copy that
-    becomes the next version. Old responses keep pointing at the questions they answered."""
+    becomes the next version. Old responses keep pointing at the questions they answered.
+    A closed questionnaire's questions no longer change (publish it again, or repeat it)."""
+    if survey.status == Survey.Status.CLOSED:
+        raise ActionError(_("This questionnaire is closed: its questions can no longer change. Publish it again "
+                            "or start a repeat of it."), status_code=409)
     current = survey.current_version()
     if not current.responses.exists():
         return current
@@ -527,7 +534,53 @@ def submit_response(survey: Survey, *, data, code: str = "") -> Response:
         if redeemed != 1:
             raise ActionError(_("This code is not valid for this questionnaire, or it has already been used."),
                               extra={"field": "code"})
-    return Response.objects.create(version=version, submitted_on=timezone.localdate(now), answers=answers)
+    response = Response.objects.create(version=version, submitted_on=timezone.localdate(now), answers=answers)
+    questions = {q.key: q for q in version.questions.all()}
+    AnswerValue.objects.bulk_create(answer_values(response, questions))
+    TextTerm.objects.bulk_create(text_terms(response, questions))
+    return response
+
+
+def text_terms(response: Response, questions: dict[str, Question]) -> list[TextTerm]:
+    """The words and phrases of the response's free-text answers, each once per answer (the
+    themes of the analysis are counted from them)."""
+    rows = []
+    for key, value in response.answers.items():
+        question = questions.get(key)
+        if question is None or question.kind != K.TEXT or not isinstance(value, str):
+            continue
+        words, phrases = segment.terms(value)
+        rows += [TextTerm(response=response, version_id=response.version_id, key=key, term=word) for word in words]
+        rows += [TextTerm(response=response, version_id=response.version_id, key=key, term=phrase, phrase=True)
+                 for phrase in phrases]
+    return rows
+
+
+def answer_values(response: Response, questions: dict[str, Question]) -> list[AnswerValue]:
+    """The rows the results are counted from (see AnswerValue); `questions` are the
+    response's version's, by key. Every answered question has exactly one row that counts
+    the respondent: its value (single choice, rating) or a row without a value (multiple
+    choice, matrix, free text), so that no count needs DISTINCT."""
+    rows = []
+
+    def add(key, value=None, row=0):
+        rows.append(AnswerValue(response=response, version_id=response.version_id, key=key, row=row, value=value))
+
+    for key, value in response.answers.items():
+        question = questions.get(key)
+        if question is None:
+            continue
+        if question.kind in (K.MULTIPLE, K.MATRIX, K.TEXT):
+            add(key)  # "answered": one row without a value, counted as the question's n
+        if question.kind == K.MULTIPLE:
+            for option in value:
+                add(key, option)
+        elif question.kind == K.MATRIX:
+            for row, column in value.items():
+                add(key, column, int(row))
+        elif question.kind != K.TEXT:
+            add(key, value)  # single choice, rating: one row, also counted as n
+    return rows
 
 
 # --- findings ------------------------------------------------------------------------------------
@@ -550,3 +603,58 @@ def create_finding(survey: Survey, *, actor, summary: str, description: str, as_
         area=area or survey.area, category=category,
     )
     return Finding.objects.create(survey=survey, summary=summary, matter=matter, created_by=actor)
+
+
+# --- single parts of a question (API) -------------------------------------------------------------
+
+
+def _question_fields(question: Question) -> dict:
+    """A question's fields as save_question takes them (to change one part and keep the rest)."""
+    return {
+        "section_position": question.section.position, "kind": question.kind, "text": question.text,
+        "help_text": question.help_text, "required": question.required, "options": list(question.options),
+        "rows": list(question.rows), "scale_min": question.scale_min, "scale_max": question.scale_max,
+        "low_label": question.low_label, "high_label": question.high_label, "skip_option": question.skip_option,
+        "skip_to": question.skip_to, "ranks_problems": question.ranks_problems,
+        "complaint_options": question.complaint_options,
+    }
+
+
+def _current_question(survey: Survey, key: str) -> Question:
+    question = survey.current_version().questions.select_related("section").filter(key=key).first()
+    if question is None:
+        raise ActionError(_("That question does not exist."))
+    return question
+
+
+@transaction.atomic
+def set_question_options(survey: Survey, *, actor, key: str, options, rows=None,
+                         complaint_options: str | None = None) -> Question:
+    """Replace the options (and matrix rows) of a choice or matrix question, with the same
+    rules (and the same versioning once people have answered) as editing the whole question.
+    A skip on an option that no longer exists is refused."""
+    _writable(survey, actor)
+    question = _current_question(survey, key)
+    if not (question.is_choice or question.kind == K.MATRIX):
+        raise ActionError(_("Only choice and matrix questions have options."), extra={"field": "options"})
+    fields = _question_fields(question)
+    fields["options"] = options
+    if rows is not None:
+        fields["rows"] = rows
+    if complaint_options is not None:
+        fields["complaint_options"] = complaint_options
+    return save_question(survey, actor=actor, key=key, **fields)
+
+
+@transaction.atomic
+def set_skip(survey: Survey, *, actor, key: str, skip_option: int | None, skip_to: str = "") -> Question:
+    """Set (or, with no option, remove) the skip rule of a single-choice question: answering
+    option `skip_option` jumps to question `skip_to` (a later key) or to the end ("end")."""
+    _writable(survey, actor)
+    question = _current_question(survey, key)
+    skip_to = (skip_to or "").strip()
+    if skip_option and not skip_to:
+        raise ActionError(_("Choose the question the respondent skips to, or the end."), extra={"field": "skip_to"})
+    fields = _question_fields(question)
+    fields["skip_option"], fields["skip_to"] = (skip_option, skip_to) if skip_option or skip_to else (None, "")
+    return save_question(survey, actor=actor, key=key, **fields)

@@ -163,6 +163,49 @@ class Response(models.Model):
         return f"{self.version} {self.submitted_on:%Y-%m-%d}"
 
 
+class AnswerValue(models.Model):
+    """One value of one response, so that the results are counted in the database (GROUP BY)
+    rather than by reading every response: a single choice or a rating (row 0), each option
+    picked in a multiple choice, each cell of a matrix (its row number and column), or a
+    free-text answer (value empty; the text stays in the response). Like the response it
+    belongs to, it holds nothing that identifies anyone, and its key is random too (no
+    insertion order that would tell the order responses arrived in)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="values")
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="+")  # the response's, for counting
+    key = models.SlugField(max_length=20)
+    row = models.PositiveSmallIntegerField(default=0)
+    value = models.SmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["version", "key", "row", "value"], name="survey_answer_count"),
+            models.Index(fields=["response", "key", "value"], name="survey_answer_pairs"),  # cross-tabs
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}[{self.row}]={self.value}"
+
+
+class TextTerm(models.Model):
+    """A word (or two-word phrase) of a free-text answer, once per answer, so that the themes
+    are counted in the database. Derived from the response's own text; nothing more."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="terms")
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="+")
+    key = models.SlugField(max_length=20)
+    phrase = models.BooleanField(default=False)
+    term = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["version", "key", "phrase", "term"], name="survey_text_term")]
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class InvitationBatch(models.Model):
     """One-time codes for a closed population (e.g. the transport companies of a district)."""
 

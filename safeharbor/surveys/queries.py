@@ -7,23 +7,29 @@ in a fresh random order each time, so their order says nothing about who wrote t
 """
 
 import random
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from safeharbor.core import access
-from safeharbor.surveys.models import Invitation, Question, Response, Survey, Version
+from safeharbor.surveys import segment
+from safeharbor.surveys.models import AnswerValue, Invitation, Question, Response, Survey, TextTerm, Version
 
 K = Question.Kind
 _shuffle = random.SystemRandom().shuffle
 
 
 def survey_list(user):
+    """The user's questionnaires with their response counts (a counting subquery per
+    questionnaire on the responses' version index, not a join of every response)."""
+    counts = (Response.objects.filter(version__survey=OuterRef("pk")).order_by().values("version__survey")
+              .annotate(n=Count("*")).values("n"))
     return (access.visible_surveys(user).select_related("owner_unit", "area")
-            .annotate(response_count=Count("versions__responses", distinct=True)))
+            .annotate(response_count=Coalesce(Subquery(counts), 0)))
 
 
 def ordered_questions(version: Version) -> list[Question]:
@@ -68,7 +74,7 @@ class Wave:
     """A set of responses compared with others: one version, or a whole repeat survey."""
 
     label: str
-    rows: list = field(default_factory=list)  # one dict per response: key → answer in labels
+    counts: "Tallies"
 
 
 def _labelled(question: Question, value):
@@ -132,6 +138,86 @@ def display_questions(survey: Survey, version_number: int | None = None) -> list
     return [shown[k] for k in keys]
 
 
+# --- counting in the database ---------------------------------------------------------------------
+# Results are counted from AnswerValue rows with GROUP BY queries (a handful of queries
+# whatever the number of responses: bench/surveys.py), then labelled per version in Python,
+# so that versions whose options differ still compare by label.
+
+
+@dataclass
+class Tally:
+    """What one question's answers add up to: the respondents who answered it (n), the hits
+    per label (options; rating points), and for a matrix the hits per row and column."""
+
+    n: int = 0
+    counts: Counter = field(default_factory=Counter)
+    rows: dict = field(default_factory=dict)  # matrix row label → Counter of column labels
+    row_n: Counter = field(default_factory=Counter)  # matrix row label → respondents
+
+
+@dataclass
+class Tallies:
+    versions: list
+    n: int  # responses
+    by_key: dict
+
+    def get(self, key: str) -> Tally:
+        return self.by_key.get(key) or Tally()
+
+
+def _versions(survey: Survey, version_number: int | None = None) -> list[Version]:
+    versions = list(survey.versions.all())
+    return [v for v in versions if v.number == version_number] if version_number else versions
+
+
+def _option(question: Question, number):
+    return question.options[number - 1] if number and 0 < number <= len(question.options) else None
+
+
+def _label(question: Question, value):
+    return value if question.kind == K.RATING else _option(question, value)
+
+
+def tally(versions: list[Version]) -> Tallies:
+    """Every question's counts over the responses to these versions, by question key: one
+    GROUP BY over the answer rows (see actions.answer_values for the row that counts n)."""
+    questions = _version_questions(versions)
+    by_key: dict[str, Tally] = {}
+    counted = (AnswerValue.objects.filter(version__in=versions).order_by()
+               .values("version_id", "key", "row", "value").annotate(hits=Count("*")))
+    for row in counted:
+        question = questions[row["version_id"]].get(row["key"])
+        if question is None:
+            continue
+        result = by_key.setdefault(question.key, Tally())
+        if row["value"] is None:
+            result.n += row["hits"]  # multiple choice, matrix, text: the "answered" row
+            continue
+        label = _label(question, row["value"])
+        if question.kind in (K.SINGLE, K.RATING):
+            result.n += row["hits"]
+        if label is None:
+            continue
+        if question.kind == K.MATRIX:
+            if not 0 < row["row"] <= len(question.rows):
+                continue
+            line = question.rows[row["row"] - 1]
+            result.rows.setdefault(line, Counter())[label] += row["hits"]
+            result.row_n[line] += row["hits"]
+        else:
+            result.counts[label] += row["hits"]
+    return Tallies(versions, Response.objects.filter(version__in=versions).count(), by_key)
+
+
+def _texts(versions: list[Version], key: str, limit: int | None = None) -> list[str]:
+    """The free-text answers to question `key` (only the texts: nothing else of the
+    response); with a limit, that many drawn at random by the database."""
+    text_versions = [v for v in versions if v.questions.filter(key=key, kind=K.TEXT).exists()]
+    answers = Response.objects.filter(version__in=text_versions, answers__has_key=key)
+    answers = answers.order_by("?")[:limit] if limit else answers.order_by()
+    return [text for text in answers.values_list(KT(f"answers__{key}"), flat=True) if text]
+
+
 # --- results -----------------------------------------------------------------------------------
 
 
@@ -144,41 +230,46 @@ def _bars(counter: Counter, labels: list, n: int) -> list[dict]:
             for label in labels]
 
 
-def question_result(question: Question, rows: list[dict], minimum: int) -> dict:
-    answers = [r[question.key] for r in rows if r.get(question.key) not in (None, "", [], {})]
-    n = len(answers)
+def _mean(counter: Counter, n: int) -> float | None:
+    return round(sum(value * hits for value, hits in counter.items()) / n, 2) if n else None
+
+
+def question_result(question: Question, counted: Tally, minimum: int, versions: list[Version],
+                    texts_limit: int | None = None) -> dict:
+    n = counted.n
     result = {"question": question, "n": n, "suppressed": n < minimum, "bars": [], "mean": None, "matrix": [],
               "texts": []}
     if result["suppressed"]:
         return result
-    if question.kind == K.SINGLE:
-        result["bars"] = _bars(Counter(answers), question.options, n)
-    elif question.kind == K.MULTIPLE:
-        result["bars"] = _bars(Counter(o for a in answers for o in a), question.options, n)
+    if question.kind in (K.SINGLE, K.MULTIPLE):
+        result["bars"] = _bars(counted.counts, question.options, n)
     elif question.kind == K.RATING:
-        result["bars"] = _bars(Counter(answers), question.scale(), n)
-        result["mean"] = round(sum(answers) / n, 2)
+        result["bars"] = _bars(counted.counts, question.scale(), n)
+        result["mean"] = _mean(counted.counts, n)
     elif question.kind == K.MATRIX:
         for row in question.rows:
-            cells = [a[row] for a in answers if row in a]
-            result["matrix"].append({"row": row, "n": len(cells), "suppressed": len(cells) < minimum,
-                                     "bars": _bars(Counter(cells), question.options, len(cells))})
+            cells = counted.row_n.get(row, 0)
+            result["matrix"].append({"row": row, "n": cells, "suppressed": cells < minimum,
+                                     "bars": _bars(counted.rows.get(row, Counter()), question.options, cells)})
     else:
-        texts = list(answers)
+        texts = _texts(versions, question.key, texts_limit)
         _shuffle(texts)  # a fresh random order: the order never follows arrival
         result["texts"] = texts
     return result
 
 
-def survey_results(survey: Survey, version_number: int | None = None) -> dict:
-    rows = answer_rows(survey, version_number)
+def survey_results(survey: Survey, version_number: int | None = None, *, texts_limit: int | None = None) -> dict:
+    """Every question's result; "rows" carries the counts (Tallies) on to ranking and crosstab.
+    Free-text answers: all of them, or `texts_limit` of them drawn at random (the page)."""
+    counted = tally(_versions(survey, version_number))
     minimum = survey.min_group_size
-    n = len(rows)
     questions = display_questions(survey, version_number)
+    suppressed = counted.n < minimum
     return {
-        "n": n, "minimum": minimum, "suppressed": n < minimum,
-        "questions": [] if n < minimum else [question_result(q, rows, minimum) for q in questions],
-        "rows": rows,
+        "n": counted.n, "minimum": minimum, "suppressed": suppressed, "versions": counted.versions,
+        "questions": [] if suppressed else [question_result(q, counted.get(q.key), minimum, counted.versions,
+                                                            texts_limit) for q in questions],
+        "rows": counted,
     }
 
 
@@ -195,23 +286,44 @@ def _categories(question: Question, answer) -> list:
     return answer if question.kind == K.MULTIPLE else [answer]
 
 
-def crosstab(survey: Survey, row_q: Question, col_q: Question, rows: list[dict] | None = None) -> dict:
-    """Counts of col_q's answers within each group of row_q's answers. A group (row) of
-    fewer than the minimum is suppressed entirely."""
-    rows = answer_rows(survey) if rows is None else rows
+def crosstab(survey: Survey, row_q: Question, col_q: Question, rows: Tallies | None = None) -> dict:
+    """Counts of col_q's answers within each group of row_q's answers, counted in the database
+    (the answer rows of each response joined with themselves). A group (row) of fewer than the
+    minimum is suppressed entirely."""
+    versions = rows.versions if isinstance(rows, Tallies) else _versions(survey)
+    questions = _version_questions(versions)
     minimum = survey.min_group_size
+    # Each answer row of col_q beside each answer of row_q in the same response. The group's
+    # n counts col_q's "answered" row: the value for a single choice or rating, the row
+    # without a value for a multiple choice.
+    pairs = AnswerValue.objects.filter(version__in=versions, key=col_q.key, response__values__key=row_q.key,
+                                       response__values__value__isnull=False).order_by()
+    group_n, cells = Counter(), {}
+
+    def row_label(version_id, value):
+        question = questions[version_id].get(row_q.key)
+        return _label(question, value) if question else None
+
+    for item in pairs.values("version_id", "value", group=F("response__values__value")).annotate(hits=Count("*")):
+        label = row_label(item["version_id"], item["group"])
+        if label is None:
+            continue
+        question = questions[item["version_id"]].get(col_q.key)
+        if item["value"] is None or (question and question.kind in (K.SINGLE, K.RATING)):
+            group_n[label] += item["hits"]
+        column = _label(question, item["value"]) if question and item["value"] is not None else None
+        if column is not None:
+            cells.setdefault(label, Counter())[column] += item["hits"]
     row_labels = row_q.scale() if row_q.kind == K.RATING else row_q.options
     col_labels = col_q.scale() if col_q.kind == K.RATING else col_q.options
     table = []
     for label in row_labels:
-        group = [r for r in rows if label in _categories(row_q, r.get(row_q.key))]
-        answered = [r for r in group if _categories(col_q, r.get(col_q.key))]
-        n = len(answered)
+        n = group_n.get(label, 0)
         if n < minimum:
             table.append({"label": str(label), "n": n, "suppressed": True, "cells": []})
             continue
-        counter = Counter(c for r in answered for c in _categories(col_q, r.get(col_q.key)))
-        table.append({"label": str(label), "n": n, "suppressed": False, "cells": _bars(counter, col_labels, n)})
+        table.append({"label": str(label), "n": n, "suppressed": False,
+                      "cells": _bars(cells.get(label, Counter()), col_labels, n)})
     return {"row_question": row_q, "col_question": col_q, "columns": [str(c) for c in col_labels], "rows": table,
             "minimum": minimum}
 
@@ -226,11 +338,11 @@ def _complaint_columns(question: Question) -> list[str]:
     return [question.options[n - 1] for n in numbers if 0 < n <= len(question.options)]
 
 
-def ranking(survey: Survey, rows: list[dict] | None = None, questions: list[Question] | None = None) -> list[dict]:
+def ranking(survey: Survey, rows: Tallies | None = None, questions: list[Question] | None = None) -> list[dict]:
     """"The problems most complained about": each item with the share of respondents who
     complained. Choice questions: each option picked (or the listed complaint options);
     ratings: the two lowest points; matrix: each row answered with a complaint column."""
-    rows = answer_rows(survey) if rows is None else rows
+    counted = rows if isinstance(rows, Tallies) else tally(_versions(survey))
     questions = display_questions(survey) if questions is None else questions
     minimum = survey.min_group_size
     items = []
@@ -242,18 +354,17 @@ def ranking(survey: Survey, rows: list[dict] | None = None, questions: list[Ques
     for q in questions:
         if not q.ranks_problems:
             continue
-        answers = [r[q.key] for r in rows if r.get(q.key) not in (None, "", [], {})]
+        result = counted.get(q.key)
         if q.kind in (K.SINGLE, K.MULTIPLE):
-            chosen = Counter(o for a in answers for o in _categories(q, a))
             for option in (_complaint_columns(q) or q.options):
-                add(option, q, chosen.get(option, 0), len(answers))
+                add(option, q, result.counts.get(option, 0), result.n)
         elif q.kind == K.RATING:
-            add(q.text, q, sum(1 for a in answers if a <= q.scale_min + 1), len(answers))
+            add(q.text, q, sum(hits for value, hits in result.counts.items() if value <= q.scale_min + 1), result.n)
         elif q.kind == K.MATRIX:
             bad = set(_complaint_columns(q))
             for row in q.rows:
-                cells = [a[row] for a in answers if row in a]
-                add(row, q, sum(1 for c in cells if c in bad), len(cells))
+                line = result.rows.get(row, Counter())
+                add(row, q, sum(hits for column, hits in line.items() if column in bad), result.row_n.get(row, 0))
     items.sort(key=lambda item: (-item["pct"], -item["count"], item["label"]))
     return items
 
@@ -281,10 +392,11 @@ def waves(survey: Survey) -> list[Wave]:
     result = []
     if len(chain) > 1:
         for s in chain:
-            result.append(Wave(f"{s.title} ({timezone.localtime(s.created_at):%Y-%m})", answer_rows(s)))
+            result.append(Wave(f"{s.title} ({timezone.localtime(s.created_at):%Y-%m})", tally(_versions(s))))
     else:
-        for v in survey.versions.annotate(n=Count("responses")).filter(n__gt=0).order_by("number"):
-            result.append(Wave(f"v{v.number}", answer_rows(survey, v.number)))
+        answered = list(survey.versions.annotate(n=Count("responses")).filter(n__gt=0).order_by("number"))
+        for v in answered:  # one version alone has no trend: not counted
+            result.append(Wave(f"v{v.number}", tally([v]) if len(answered) > 1 else Tallies([v], v.n, {})))
     return result
 
 
@@ -299,29 +411,22 @@ def trend(survey: Survey) -> dict:
     for q in display_questions(survey):
         if q.kind == K.TEXT:
             continue
+        counted = [wave.counts.get(q.key) for wave in wave_list]
         lines = []
         if q.kind == K.RATING:
-            cells = []
-            for wave in wave_list:
-                values = [r[q.key] for r in wave.rows if isinstance(r.get(q.key), int)]
-                cells.append(None if len(values) < minimum else round(sum(values) / len(values), 2))
-            lines.append({"label": "mean", "cells": cells})
+            lines.append({"label": "mean", "cells": [None if c.n < minimum else _mean(c.counts, c.n) for c in counted]})
         elif q.kind in (K.SINGLE, K.MULTIPLE):
             for option in q.options:
-                cells = []
-                for wave in wave_list:
-                    answers = [r[q.key] for r in wave.rows if r.get(q.key)]
-                    hits = sum(1 for a in answers if option in _categories(q, a))
-                    cells.append(None if len(answers) < minimum else _pct(hits, len(answers)))
-                lines.append({"label": option, "cells": cells})
+                lines.append({"label": option, "cells": [None if c.n < minimum else _pct(c.counts.get(option, 0), c.n)
+                                                         for c in counted]})
         else:
             bad = set(_complaint_columns(q))
             for row in q.rows:
                 cells = []
-                for wave in wave_list:
-                    answers = [r[q.key][row] for r in wave.rows if isinstance(r.get(q.key), dict) and row in r[q.key]]
-                    cells.append(None if len(answers) < minimum
-                                 else _pct(sum(1 for a in answers if a in bad), len(answers)))
+                for c in counted:
+                    n = c.row_n.get(row, 0)
+                    hits = sum(h for column, h in c.rows.get(row, Counter()).items() if column in bad)
+                    cells.append(None if n < minimum else _pct(hits, n))
                 lines.append({"label": row, "cells": cells})
         if any(c is not None for line in lines for c in line["cells"]):
             tables.append({"question": q, "lines": lines})
@@ -329,27 +434,23 @@ def trend(survey: Survey) -> dict:
 
 
 # --- free-text themes ----------------------------------------------------------------------------
+# Words are cut (jieba) once, when a response arrives (actions.text_terms); here they are
+# only counted, in the database.
 
-STOPWORDS = set(
-    "我们 你们 他们 她们 它们 自己 这个 那个 这些 那些 什么 怎么 为什么 因为 所以 但是 而且 或者 如果 就是 还是 没有 "
-    "一个 一些 一下 可以 希望 觉得 认为 现在 时候 已经 非常 比较 特别 有些 还有 然后 这样 那样 不是 是否 以及 进行 "
-    "问题 情况 方面 工作 相关 其他 大家 有的 不能 不会 应该 需要".split()
-)
-_WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z]{2,}$")
+STOPWORDS = segment.STOPWORDS
 
 
 def themes(texts: list[str], minimum: int, limit: int = 15) -> dict:
-    """Frequent words and two-word phrases (Chinese segmented with jieba), counted once per
-    answer; shown only when at least `minimum` answers exist and a term is in 2+ answers."""
+    """Frequent words and two-word phrases of a list of texts (Chinese segmented with jieba),
+    counted once per answer; shown only when at least `minimum` answers exist and a term is
+    in 2+ answers. (The results page counts stored terms instead: text_themes.)"""
     if len(texts) < minimum:
         return {"suppressed": True, "words": [], "phrases": []}
-    import jieba
-
     words, phrases = Counter(), Counter()
     for text in texts:
-        tokens = [t for t in jieba.lcut(text) if _WORD.match(t) and t not in STOPWORDS]
-        words.update(set(tokens))
-        phrases.update({a + b for a, b in zip(tokens, tokens[1:], strict=False)})
+        found, pairs = segment.terms(text)
+        words.update(found)
+        phrases.update(pairs)
     return {
         "suppressed": False,
         "words": [(w, c) for w, c in words.most_common(limit) if c >= 2],
@@ -357,9 +458,25 @@ def themes(texts: list[str], minimum: int, limit: int = 15) -> dict:
     }
 
 
-def text_themes(survey: Survey, results: dict) -> list[dict]:
+def _frequent_terms(versions, key: str, phrase: bool, limit: int) -> list[tuple[str, int]]:
+    counted = (TextTerm.objects.filter(version__in=versions, key=key, phrase=phrase).order_by()
+               .values("term").annotate(n=Count("*")).filter(n__gte=2).order_by("-n", "term")[:limit])
+    return [(row["term"], row["n"]) for row in counted]
+
+
+def text_themes(survey: Survey, results: dict, limit: int = 15) -> list[dict]:
+    """Frequent words and phrases of each free-text question (each counted once per answer,
+    in 2+ answers), for the versions `results` covers; none below the minimum group."""
+    versions = results.get("versions") or _versions(survey)
     out = []
     for item in results["questions"]:
-        if item["question"].kind == K.TEXT and not item["suppressed"]:
-            out.append({"question": item["question"], **themes(item["texts"], survey.min_group_size)})
+        question = item["question"]
+        if question.kind != K.TEXT or item["suppressed"]:
+            continue
+        if item["n"] < survey.min_group_size:
+            out.append({"question": question, "suppressed": True, "words": [], "phrases": []})
+            continue
+        out.append({"question": question, "suppressed": False,
+                    "words": _frequent_terms(versions, question.key, False, limit),
+                    "phrases": _frequent_terms(versions, question.key, True, limit)})
     return out

@@ -23,7 +23,7 @@ from safeharbor.surveys.models import Survey
 
 
 def _survey(request, pk: int, *, write: bool = False) -> Survey:
-    survey = access.get_visible_or_404(queries.survey_list(request.user).select_related("repeat_of"), pk=pk)
+    survey = access.get_visible_or_404(access.visible_surveys(request.user).select_related("repeat_of"), pk=pk)
     if write:
         access.require_write(request.user)
     return survey
@@ -92,6 +92,7 @@ def survey_detail(request, pk: int, *, section_form=None, batch_form=None, statu
         "survey": survey, "version": version, "sections": queries.sections_with_questions(version),
         "versions": survey.versions.all(), "responses": queries.response_count(survey),
         "version_responses": version.responses.count(), "can_write": access.can_write(request.user),
+        "can_build": access.can_write(request.user) and survey.status != Survey.Status.CLOSED,
         "section_form": section_form or SectionForm(), "batch_form": batch_form or BatchForm(),
         "batches": survey.batches.all(), "invitations": queries.invitation_counts(survey),
         "public_url": exports.public_url(request, survey), "availability": queries.availability(survey),
@@ -243,6 +244,9 @@ def batch_slips(request, pk: int, batch_pk: int):
 # --- results ---------------------------------------------------------------------------------------
 
 
+TEXTS_SHOWN = 200  # free-text answers on the results page (drawn at random); all in the export
+
+
 def _version_param(request) -> int | None:
     value = request.GET.get("version", "")
     return int(value) if value.isdigit() else None
@@ -251,7 +255,7 @@ def _version_param(request) -> int | None:
 def results(request, pk: int):
     survey = _survey(request, pk)
     version = _version_param(request)
-    data = queries.survey_results(survey, version)
+    data = queries.survey_results(survey, version, texts_limit=TEXTS_SHOWN)
     rows = data.pop("rows")
     questions = queries.crosstab_questions(survey)
     by_key = {q.key: q for q in questions}
@@ -277,7 +281,8 @@ def _finding_initial(request) -> dict:
 
 def results_export(request, pk: int, fmt: str):
     survey = _survey(request, pk)
-    data = queries.survey_results(survey, _version_param(request))
+    # The spreadsheet has every free-text answer; the PDF report a random sample of them.
+    data = queries.survey_results(survey, _version_param(request), texts_limit=None if fmt == "xlsx" else TEXTS_SHOWN)
     rows = data.pop("rows")
     ranking = [] if data["suppressed"] else queries.ranking(survey, rows)
     record_audit(actor=request.user, action=AuditLog.Action.EXPORT, target=survey, reason=f"results {fmt}")
