@@ -92,3 +92,51 @@ def test_resident_applies_online_and_staff_decide(live_server, browser, browser_
     assert response.status == 404
     for context in (phone, desk, other):
         context.close()
+
+
+def test_port_asks_for_a_swap_from_the_lists_and_the_harbor_edits_criteria(live_server, browser,
+                                                                           browser_context_args):
+    from safeharbor.core.models import Port
+    from safeharbor.services.demo import load_demo as load_services
+    from safeharbor.services.models import DutyRoster, DutySlot, DutySwap, SafeFamily
+
+    load_demo()
+    load_services()
+    base = live_server.url
+    roster = DutyRoster.objects.get()
+    mine = DutySlot.objects.filter(roster=roster, kind="duty", port__kind=Port.Kind.HEROINES).order_by("date").first()
+    theirs = DutySlot.objects.filter(roster=roster, kind="duty").exclude(port__kind=Port.Kind.HEROINES).order_by(
+        "date").first()
+
+    context = browser.new_context(**browser_context_args, viewport={"width": 1280, "height": 900})
+    women = context.new_page()
+    log_in(women, base, "port_staff", f"/services/rota/{roster.pk}/")
+    women.locator(f'a[href="?slot={mine.pk}#ask-swap"]').click()  # the swap link on her own day
+    expect(women.locator("#swap_slot")).to_have_value(str(mine.pk))
+    women.locator("#swap_with_slot").select_option(str(theirs.pk))
+    women.get_by_label("理由").fill("当天组织巾帼家政培训")
+    women.get_by_role("button", name="申请", exact=True).click()
+    expect(women.get_by_text("等待港湾审批")).to_be_visible()
+    swap = DutySwap.objects.get()
+    assert (swap.slot, swap.with_slot, swap.status) == (mine, theirs, "requested")
+
+    desk_context = browser.new_context(**browser_context_args, viewport={"width": 1280, "height": 900})
+    desk = desk_context.new_page()
+    log_in(desk, base, "harbor_staff", f"/services/rota/{roster.pk}/")
+    desk.get_by_role("button", name="批准").click()
+    mine.refresh_from_db()
+    assert mine.port.kind != Port.Kind.HEROINES
+
+    # The harbor's staff add a criterion on the criteria page; the next assessment asks it.
+    desk.goto(f"{base}/services/families/")
+    desk.locator("#criteria-links a").first.click()
+    expect(desk.get_by_role("heading", name=re.compile("平安家庭评定标准"))).to_be_visible()
+    count = desk.locator("#criteria-form input[type=text]").count()
+    desk.locator("#criteria-form input[type=text]").nth(count - 2).fill("家中无易燃易爆危险品")
+    desk.get_by_role("button", name="保存评定标准").click()
+    expect(desk.get_by_text("评定标准已保存")).to_be_visible()
+    nominee = SafeFamily.objects.filter(status__in=("nominated", "applied")).first()
+    desk.goto(f"{base}/services/families/{nominee.pk}/")
+    expect(desk.get_by_text("家中无易燃易爆危险品")).to_be_visible()
+    for c in (context, desk_context):
+        c.close()

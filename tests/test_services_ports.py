@@ -162,8 +162,9 @@ def test_only_the_harbor_makes_the_rota(svc):
 
 def test_swap_with_approval_ical_and_reminder(svc, client):
     _five_ports(svc)
-    roster = actions.generate_roster(actor=svc.desk, harbor=svc.org.harbor, title="十二月轮值",
-                                     starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 31), kinds=["duty"])
+    start = timezone.localdate() + timedelta(days=3)  # upcoming days: days that are over are not swapped
+    roster = actions.generate_roster(actor=svc.desk, harbor=svc.org.harbor, title="下月轮值",
+                                     starts_on=start, ends_on=start + timedelta(days=30), kinds=["duty"])
     mine = DutySlot.objects.filter(roster=roster, port=svc.heroines).first()
     theirs = DutySlot.objects.filter(roster=roster, port=svc.vanguard).first()
     with pytest.raises(PermissionDenied):

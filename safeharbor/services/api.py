@@ -37,8 +37,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         model = Application
         fields = ["id", "tracking_code", "service", "service_name", "harbor", "port", "channel", "status",
                   "applicant_name", "applicant_phone", "details", "materials_received", "missing_materials",
-                  "created_at", "due_at", "decided_at", "decision_note", "delivered_at", "certificate_number",
-                  "employer", "job_title", "matter"]
+                  "created_at", "due_at", "paused_at", "decided_at", "decision_note", "delivered_at",
+                  "certificate_number", "employer", "job_title", "matter"]
 
     def get_applicant_name(self, obj) -> str:
         return masked(obj, "applicant_name")

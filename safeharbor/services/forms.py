@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safeharbor.core import access
-from safeharbor.core.models import Category, Harbor, Port, Unit
-from safeharbor.services.models import AidResource, DutyRoster, Event, Service
+from safeharbor.core.models import Area, Category, Harbor, Port, Unit
+from safeharbor.services import queries
+from safeharbor.services.models import AidResource, DutyRoster, DutySlot, Event, Service
 
 TEL = {"inputmode": "tel", "autocomplete": "tel"}
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -148,6 +149,7 @@ class PlaceForm(forms.Form):
 
 class FamilyForm(forms.Form):
     harbor = forms.ModelChoiceField(label=_("Harbor"), queryset=Harbor.objects.none())
+    area = forms.ModelChoiceField(label=_("Community"), queryset=Area.objects.none())
     household = forms.CharField(label=_("Head of household"), max_length=40)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs=TEL))
@@ -156,7 +158,44 @@ class FamilyForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["harbor"].queryset = access.visible_service_harbors(user).filter(ports__isnull=False).distinct()
+        harbors = access.visible_service_harbors(user).filter(ports__isnull=False).distinct()
+        self.fields["harbor"].queryset = harbors
+        self.fields["area"].queryset = communities = queries.nomination_communities(user)
+        own = harbors.first()
+        if own is not None and communities.filter(pk=own.area_id).exists():
+            self.fields["area"].initial = own.area_id  # the harbor's own community first
+
+
+class PublicFamilyForm(forms.Form):
+    """A family applies for the safe-family title online."""
+
+    area = forms.ModelChoiceField(label=_("Your community"), queryset=Area.objects.none())
+    household = forms.CharField(label=_("Head of household"), max_length=40,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=forms.TextInput(attrs=TEL))
+    address = forms.CharField(label=_("Address"), max_length=200, required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+    visit = forms.BooleanField(label=_("We agree that the women's federation visits us for the assessment"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = queries.public_family_communities()
+
+
+class CriterionForm(forms.Form):
+    pk = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Criterion"), max_length=200, required=False)
+    required = forms.BooleanField(label=pgettext_lazy("safe-family criterion", "Required"), required=False,
+                                  initial=True)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("text", "required", "active"):  # a table row: the column heads are the labels
+            self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
+
+
+CriteriaFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True, max_num=40)
 
 
 class AssessForm(forms.Form):
@@ -239,10 +278,50 @@ class RosterForm(forms.Form):
         self.fields["harbor"].queryset = access.visible_service_harbors(user).filter(ports__isnull=False).distinct()
 
 
+class SlotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, slot):
+        return _slot_label(slot)
+
+
+def _slot_label(slot) -> str:
+    from django.utils.formats import date_format
+
+    return f"{date_format(slot.date, 'Y-m-d D')} · {slot.get_kind_display()} · {slot.port.name}"
+
+
 class SwapForm(forms.Form):
-    slot = forms.IntegerField(widget=forms.HiddenInput)
-    with_slot = forms.IntegerField(label=_("Exchange with (day of another organization)"))
+    """Pick the two days: one of the user's own upcoming days (any day for the harbor's staff)
+    and a day of the same kind of another organization."""
+
+    slot = SlotChoiceField(label=_("Your day"), queryset=DutySlot.objects.none())
+    with_slot = SlotChoiceField(label=_("For a day of another organization"), queryset=DutySlot.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, user, roster, **kwargs):
+        super().__init__(*args, **kwargs)
+        mine, others = queries.swap_choices(user, roster)
+        self.fields["slot"].queryset = mine
+        self.fields["with_slot"].queryset = others
+        self.fields["slot"].widget.choices = _grouped(self.fields["slot"], mine)
+        self.fields["with_slot"].widget.choices = _grouped(self.fields["with_slot"], others)
+
+    def clean(self):
+        data = super().clean()
+        slot, other = data.get("slot"), data.get("with_slot")
+        if slot and other and slot.port_id == other.port_id:
+            self.add_error("with_slot", _("Choose a day of another organization."))
+        elif slot and other and slot.kind != other.kind:
+            self.add_error("with_slot", _("Swap a day for a day of the same kind."))
+        return data
+
+
+def _grouped(field, slots) -> list:
+    """The options grouped by what is rotated, then by month."""
+    groups: dict = {}
+    for slot in slots:
+        key = f"{slot.get_kind_display()} · {slot.date:%Y-%m}"
+        groups.setdefault(key, []).append((slot.pk, _slot_label(slot)))
+    return [("", "---------"), *groups.items()]
 
 
 class ResourceForm(forms.Form):

@@ -99,6 +99,8 @@ class Application(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
     due_at = models.DateTimeField(_("decide by"), null=True, blank=True)
+    # 补正: while the applicant brings missing materials the time limit does not run.
+    paused_at = models.DateTimeField(_("waiting for materials since"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -118,7 +120,11 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "harbor"], name="svc_app_status_harbor")]
+        indexes = [
+            models.Index(fields=["status", "harbor"], name="svc_app_status_harbor"),
+            # the open queue and its counts: by status, in the order of the deadline
+            models.Index(fields=["status", "due_at"], name="svc_app_status_due"),
+        ]
         verbose_name = _("service application")
         verbose_name_plural = _("service applications")
 
@@ -136,7 +142,9 @@ class Application(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
+        """Past the time limit; never while the clock is paused for missing materials."""
+        return (self.is_open and self.paused_at is None and self.due_at is not None
+                and self.due_at < timezone.now())
 
 
 class ApplicationStep(models.Model):
@@ -197,10 +205,14 @@ class SafeFamilyCriterion(models.Model):
     harbor = models.ForeignKey(Harbor, on_delete=models.CASCADE, related_name="safe_family_criteria")
     text = models.CharField(_("criterion"), max_length=200)
     required = models.BooleanField(_("required"), default=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # A criterion some family was assessed against is retired, not deleted (the assessment keeps it).
+    active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
         ordering = ["harbor", "sort_order", "pk"]
+        verbose_name = _("safe-family criterion")
+        verbose_name_plural = _("safe-family criteria")
 
     def __str__(self) -> str:
         return self.text

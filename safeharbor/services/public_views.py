@@ -6,6 +6,8 @@ As in intake, the codes travel in signed cookies (never in the URL) and a tracki
 opens only for a browser that proved the check code.
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
@@ -18,7 +20,9 @@ from django.views.decorators.http import require_POST
 
 from safeharbor.core.errors import ActionError
 from safeharbor.core.forms import add_action_error
+from safeharbor.core.models import Harbor
 from safeharbor.intake.actions import normalize_code
+from safeharbor.intake.posters import qr_svg
 from safeharbor.intake.public_views import _get_pass, _set_pass, limited
 from safeharbor.services import actions, forms, queries
 from safeharbor.services.models import Application, Event, Service
@@ -144,9 +148,51 @@ def track_supplement(request, code: str):
     return track_detail(request, code, form=form, status=400)
 
 
+def _job_harbor(request):
+    code = request.GET.get("harbor", "")
+    return Harbor.objects.filter(code=code, active=True).first() if code else None
+
+
 @login_not_required
 def jobs(request):
-    return render(request, "services/public_jobs.html", {"jobs": queries.public_jobs()})
+    harbor = _job_harbor(request)
+    return render(request, "services/public_jobs.html", {"jobs": queries.public_jobs(harbor), "harbor": harbor})
+
+
+def _scalable(svg: str) -> str:
+    """Give the QR code's SVG a viewBox so that CSS can size it for the board."""
+    size = re.search(r'width="(\d+)" height="(\d+)"', svg)
+    return svg.replace("<svg ", f'<svg viewBox="0 0 {size[1]} {size[2]}" ', 1) if size else svg
+
+
+@login_not_required
+def jobs_board(request):
+    """岗位信息 at the harbor desk: a printable board (or a screen at the desk) of the
+    harbor's openings, with a QR code to the same list on a phone."""
+    harbor = _job_harbor(request)
+    url = reverse("services_public:jobs") + (f"?harbor={harbor.code}" if harbor else "")
+    qr = _scalable(qr_svg(request.build_absolute_uri(url)).decode())
+    return render(request, "services/public_jobs_board.html", {
+        "jobs": queries.public_jobs(harbor), "harbor": harbor, "qr": qr, "today": timezone.localdate()})
+
+
+@login_not_required
+@limited("REPORT_RATE")
+def family_apply(request):
+    """平安家庭创建: a family applies for the title; the women's federation assesses it."""
+    form = forms.PublicFamilyForm(request.POST or None)
+    context = {"form": form, "criteria": queries.public_criteria()}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.apply_safe_family(area=data["area"], household=data["household"], phone=data["phone"],
+                                      address=data["address"])
+        except ActionError as error:
+            return render(request, "services/public_family.html", context, status=add_action_error(form, error))
+        messages.success(request, _("Thank you. The women's federation of your harbor will call you to arrange "
+                                    "the assessment."))
+        return redirect("services_public:family_apply")
+    return render(request, "services/public_family.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_not_required

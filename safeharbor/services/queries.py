@@ -2,11 +2,11 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from safeharbor.core import access
-from safeharbor.core.models import Harbor, Port
+from safeharbor.core.models import Area, Harbor, Port
 from safeharbor.services.models import (
     AidAllocation,
     Application,
@@ -16,6 +16,7 @@ from safeharbor.services.models import (
     HotlineCall,
     JobOpening,
     SafeFamily,
+    SafeFamilyCriterion,
     Service,
 )
 
@@ -38,18 +39,24 @@ def application_queue(user, *, status: str = "", service=None, port=None, harbor
     if harbor is not None:
         qs = qs.filter(harbor=harbor)
     if overdue:
-        qs = qs.filter(status__in=Application.OPEN_STATUSES, due_at__lt=timezone.now())
+        qs = qs.filter(_overdue_q())
     return qs.order_by("due_at" if status == "open" else "-created_at", "-pk")
 
 
+def _overdue_q() -> Q:
+    """Open, past the time limit, and not paused for missing materials."""
+    return Q(status__in=(S.RECEIVED, S.REVIEWING), paused_at__isnull=True, due_at__lt=timezone.now())
+
+
 def queue_counts(user) -> dict:
-    qs = access.visible_applications(user)
-    return {
-        "open": qs.filter(status__in=Application.OPEN_STATUSES).count(),
-        "overdue": qs.filter(status__in=Application.OPEN_STATUSES, due_at__lt=timezone.now()).count(),
-        "materials": qs.filter(status=S.MATERIALS).count(),
-        "approved": qs.filter(status=S.APPROVED).count(),
-    }
+    """The four figures over the queue in one query (one pass over the user's open rows)."""
+    qs = access.visible_applications(user).filter(status__in=(*Application.OPEN_STATUSES, S.APPROVED))
+    return qs.aggregate(
+        open=Count("pk", filter=Q(status__in=Application.OPEN_STATUSES)),
+        overdue=Count("pk", filter=_overdue_q()),
+        materials=Count("pk", filter=Q(status=S.MATERIALS)),
+        approved=Count("pk", filter=Q(status=S.APPROVED)),
+    )
 
 
 def staff_timeline(app: Application) -> list:
@@ -75,11 +82,14 @@ def public_services(harbor=None):
 
 
 def public_jobs(harbor=None):
+    """Published openings still open, with the positions already filled by placements."""
     today = timezone.localdate()
     qs = JobOpening.objects.filter(published=True).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
     if harbor is not None:
         qs = qs.filter(harbor=harbor)
-    return qs.select_related("harbor", "port", "collected_by")
+    return qs.select_related("harbor", "port", "collected_by").annotate(
+        placed=Count("placements", filter=Q(placements__status=S.DELIVERED))).annotate(
+        left=F("positions") - F("placed")).order_by("-created_at", "-pk")
 
 
 def public_events(harbor=None):
@@ -122,6 +132,61 @@ def job_candidates(user, job: JobOpening) -> list[Application]:
 # --- safe families ---------------------------------------------------------------------------
 
 
+def nomination_communities(user):
+    """Communities (and villages) a user may nominate families from: those in their area
+    scope, and those under the harbors they work at (a port's staff have no areas)."""
+    condition = Q(pk__in=access.visible_areas(user).values("pk"))
+    for path in set(access.visible_service_harbors(user).values_list("area__path", flat=True)):
+        condition |= Q(path__startswith=path)
+    return Area.objects.filter(condition, level__in=(Area.Level.COMMUNITY, Area.Level.VILLAGE)).order_by("path")
+
+
+def _family_harbors():
+    """Harbors that run safe-family creation: active, with the women's federation's port."""
+    return Harbor.objects.filter(active=True, ports__kind=Port.Kind.HEROINES).select_related("area").distinct()
+
+
+def public_family_communities():
+    """Communities a family can apply from online: those under a harbor running the creation."""
+    condition = Q(pk__in=[])
+    for harbor in _family_harbors():
+        condition |= Q(path__startswith=harbor.area.path)
+    return Area.objects.filter(condition, level__in=(Area.Level.COMMUNITY, Area.Level.VILLAGE)).order_by("path")
+
+
+def harbor_for_community(area: Area) -> Harbor:
+    """The nearest harbor running safe-family creation above (or at) the community."""
+    harbors = [h for h in _family_harbors() if area.path.startswith(h.area.path)]
+    return max(harbors, key=lambda h: len(h.area.path))
+
+
+def public_criteria() -> dict:
+    """The criteria in use, per harbor, to show a family what is assessed."""
+    rows = SafeFamilyCriterion.objects.filter(active=True, harbor__in=_family_harbors()).select_related("harbor")
+    table: dict = {}
+    for criterion in rows:
+        table.setdefault(criterion.harbor, []).append(criterion)
+    return table
+
+
+def criteria_in_use(harbor) -> set[int]:
+    """Criteria some family of the harbor was assessed against (they are retired, not deleted)."""
+    used: set[int] = set()
+    for assessment in SafeFamily.objects.filter(harbor=harbor).exclude(assessment={}).values_list(
+            "assessment", flat=True):
+        used |= {int(k) for k in assessment}
+    return used
+
+
+def criteria_harbors(user):
+    """Harbors whose safe-family criteria this user may edit."""
+    from safeharbor.services.actions import CRITERIA_ROLES
+
+    if not access.can_write(user) or not (access.is_admin(user) or user.role in CRITERIA_ROLES):
+        return Harbor.objects.none()
+    return access.visible_service_harbors(user).filter(ports__isnull=False).distinct().order_by("name")
+
+
 def safe_families_per_community(user, *, on: date | None = None) -> list[dict]:
     on = on or timezone.localdate()
     return list(
@@ -140,6 +205,25 @@ def roster_counts(roster: DutyRoster) -> list[dict]:
     for row in rows:
         table.setdefault(row["port__name"], {})[row["kind"]] = row["n"]
     return [{"port": port, "counts": [counts.get(k, 0) for k in roster.kinds]} for port, counts in table.items()]
+
+
+def swap_choices(user, roster: DutyRoster):
+    """The days a user may offer in a swap (their organization's upcoming days; any upcoming
+    day for the harbor's staff) and the days they may ask for (other organizations' upcoming
+    days). Days already in a swap waiting for approval are left out."""
+    from safeharbor.services.actions import ROTA_ROLES
+    from safeharbor.services.models import DutySwap
+
+    pending = DutySwap.objects.filter(slot__roster=roster, status=DutySwap.Status.REQUESTED)
+    busy = set(pending.values_list("slot_id", flat=True)) | set(pending.values_list("with_slot_id", flat=True))
+    upcoming = (roster.slots.filter(date__gte=timezone.localdate()).exclude(pk__in=busy)
+                .select_related("port").order_by("kind", "date"))
+    if access.is_admin(user) or user.role in ROTA_ROLES:
+        return upcoming, upcoming
+    own = Q(port_id=user.port_id) if user.port_id else Q(pk__in=[])
+    if user.unit_id:
+        own |= Q(port__owner_unit_id=user.unit_id)
+    return upcoming.filter(own), upcoming.exclude(own)
 
 
 def _ics_escape(text: str) -> str:

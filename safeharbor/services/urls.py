@@ -20,6 +20,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("families/", views.family_list, name="family_list"),
     path("families/<int:pk>/", views.family_detail, name="family_detail"),
+    path("families/criteria/<int:harbor_pk>/", views.family_criteria, name="family_criteria"),
     path("events/", views.event_list, name="event_list"),
     path("events/new/", views.event_new, name="event_new"),
     path("events/<int:pk>/", views.event_detail, name="event_detail"),

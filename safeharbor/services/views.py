@@ -7,6 +7,7 @@ form, one action, redirect or render; ActionErrors show as form errors.
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from safeharbor.core.forms import add_action_error
 from safeharbor.core.models import AuditLog, Harbor, Port
 from safeharbor.intake.posters import qr_svg
 from safeharbor.services import actions, certificates, forms, queries
-from safeharbor.services.models import Application, DutySlot, DutySwap, SafeFamily, Service
+from safeharbor.services.models import Application, DutySwap, SafeFamily, Service
 
 PER_PAGE = 50
 
@@ -93,15 +94,21 @@ def service_edit(request, pk: int | None = None):
 def application_list(request):
     user = request.user
     status = request.GET.get("status", "open")
-    port = access.visible_service_ports(user).filter(pk=request.GET.get("port") or 0).first()
-    service = access.visible_services(user).filter(pk=request.GET.get("service") or 0).first()
+    ports = list(access.visible_service_ports(user).order_by("harbor_id", "kind", "pk"))
+    services = list(access.visible_services(user))
+    port = next((p for p in ports if str(p.pk) == request.GET.get("port")), None)
+    service = next((s for s in services if str(s.pk) == request.GET.get("service")), None)
+    overdue = request.GET.get("overdue") == "1"
     qs = queries.application_queue(user, status="" if status == "all" else status, port=port, service=service,
-                                   overdue=request.GET.get("overdue") == "1")
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+                                   overdue=overdue)
+    counts = queries.queue_counts(user)
+    paginator = Paginator(qs, PER_PAGE)
+    if status == "open" and port is None and service is None and not overdue:
+        paginator.count = counts["open"]  # already counted with the other figures: no second count
     return render(request, "services/application_list.html", {
-        "page": page, "status": status, "statuses": Application.Status.choices, "port": port, "service": service,
-        "ports": access.visible_service_ports(user), "services": access.visible_services(user),
-        "counts": queries.queue_counts(user), "now": timezone.now(), "can_handle": _can_handle(user),
+        "page": paginator.get_page(request.GET.get("page")), "status": status,
+        "statuses": Application.Status.choices, "port": port, "service": service, "ports": ports,
+        "services": services, "counts": counts, "now": timezone.now(), "can_handle": _can_handle(user),
     })
 
 
@@ -226,7 +233,8 @@ def job_list(request):
                 messages.success(request, _("The opening is published."))
                 return redirect("services:job_detail", pk=job.pk)
         return render(request, "services/job_list.html", {"jobs": jobs, "form": form}, status=400)
-    return render(request, "services/job_list.html", {"jobs": jobs, "form": form,
+    harbors = access.visible_service_harbors(request.user).filter(jobs__isnull=False).distinct().order_by("name")
+    return render(request, "services/job_list.html", {"jobs": jobs, "form": form, "harbors": harbors,
                                                        "can_handle": _can_handle(request.user)})
 
 
@@ -265,7 +273,7 @@ def family_list(request):
             data = form.cleaned_data
             port = data["harbor"].ports.filter(kind=Port.Kind.HEROINES).first()
             try:
-                actions.nominate_family(actor=request.user, area=data["harbor"].area, port=port, **data)
+                actions.nominate_family(actor=request.user, port=port, **data)
             except ActionError as error:
                 add_action_error(form, error)
             else:
@@ -273,13 +281,37 @@ def family_list(request):
                 return redirect("services:family_list")
     return render(request, "services/family_list.html", {
         "families": families, "form": form, "per_community": queries.safe_families_per_community(request.user),
-        "can_handle": _can_handle(request.user),
+        "can_handle": _can_handle(request.user), "criteria_harbors": queries.criteria_harbors(request.user),
     }, status=400 if request.method == "POST" else 200)
+
+
+def family_criteria(request, harbor_pk: int):
+    """The harbor's staff set the safe-family criteria (text, required or not, order)."""
+    harbor = access.get_visible_or_404(access.visible_service_harbors(request.user), pk=harbor_pk)
+    if not queries.criteria_harbors(request.user).filter(pk=harbor.pk).exists():
+        raise PermissionDenied(_("Only the harbor's staff set the safe-family criteria."))
+    criteria = list(harbor.safe_family_criteria.all())
+    initial = [{"pk": c.pk, "text": c.text, "required": c.required, "active": c.active} for c in criteria]
+    formset = forms.CriteriaFormSet(request.POST or None, initial=initial, prefix="c")
+    if request.method == "POST" and formset.is_valid():
+        rows = [{**f.cleaned_data, "delete": f.cleaned_data.get("DELETE")} for f in formset.forms
+                if f.cleaned_data]
+        try:
+            actions.save_safe_family_criteria(actor=request.user, harbor=harbor, rows=rows)
+        except ActionError as error:
+            formset._non_form_errors = formset.error_class([error.message])
+            return render(request, "services/family_criteria.html", {"harbor": harbor, "formset": formset},
+                          status=error.status_code)
+        messages.success(request, _("The criteria are saved."))
+        return redirect("services:family_criteria", harbor_pk=harbor.pk)
+    used = queries.criteria_in_use(harbor)
+    return render(request, "services/family_criteria.html", {"harbor": harbor, "formset": formset, "used": used},
+                  status=400 if request.method == "POST" else 200)
 
 
 def family_detail(request, pk: int):
     family = access.get_visible_or_404(access.visible_safe_families(request.user), pk=pk)
-    criteria = list(family.harbor.safe_family_criteria.all())
+    criteria = list(family.harbor.safe_family_criteria.filter(active=True))
     form = forms.AssessForm(request.POST or None, criteria=criteria)
     if request.method == "POST" and form.is_valid():
         try:
@@ -290,7 +322,11 @@ def family_detail(request, pk: int):
         else:
             messages.success(request, _("Assessed."))
             return redirect("services:family_detail", pk=family.pk)
-    results = [(c, family.assessment.get(str(c.pk))) for c in criteria]
+    if family.assessment:  # what it was assessed against, retired criteria included
+        assessed = family.harbor.safe_family_criteria.filter(pk__in=[int(k) for k in family.assessment])
+        results = [(c, family.assessment.get(str(c.pk))) for c in assessed]
+    else:
+        results = [(c, None) for c in criteria]
     return render(request, "services/family_detail.html", {
         "family": family, "form": form, "results": results, "can_handle": _can_handle(request.user),
         "open": family.status in (SafeFamily.Status.NOMINATED, SafeFamily.Status.APPLIED),
@@ -304,7 +340,8 @@ def event_list(request):
     from django.db.models import Count, Q
 
     events = access.visible_events(request.user).select_related("harbor", "port").annotate(
-        enrolled=Count("enrollments"), attended=Count("enrollments", filter=Q(enrollments__checked_in_at__isnull=False)))
+        enrolled=Count("enrollments"), attended=Count("enrollments", filter=Q(enrollments__checked_in_at__isnull=False))
+    ).order_by("-starts_at", "-pk")
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "services/event_list.html", {"page": page, "can_handle": _can_handle(request.user)})
 
@@ -482,8 +519,11 @@ def _roster(request, pk):
     return access.get_visible_or_404(access.visible_rosters(request.user).select_related("harbor"), pk=pk)
 
 
-def rota_detail(request, pk: int, *, swap_error: str = "", status: int = 200):
+def rota_detail(request, pk: int, *, swap_form=None, swap_error: str = "", status: int = 200):
     roster = _roster(request, pk)
+    if swap_form is None:
+        swap_form = forms.SwapForm(user=request.user, roster=roster, auto_id="swap_%s",
+                                   initial={"slot": request.GET.get("slot")})
     slots = list(roster.slots.select_related("port"))
     days: dict = {}
     for slot in slots:
@@ -493,11 +533,20 @@ def rota_detail(request, pk: int, *, swap_error: str = "", status: int = 200):
                                                                          "requested_by")
     return render(request, "services/rota_detail.html", {
         "roster": roster, "rows": rows, "kinds": [dict(roster.Kind.choices)[k] for k in roster.kinds],
-        "counts": queries.roster_counts(roster), "swaps": swaps, "swap_error": swap_error,
+        "counts": queries.roster_counts(roster), "swaps": swaps, "swap_error": swap_error, "swap_form": swap_form,
+        "can_swap": access.can_write(request.user) and swap_form.fields["slot"].queryset.exists(),
+        "swappable": _own_swappable(request.user, swap_form),
         "can_approve": access.can_write(request.user) and (
             access.is_admin(request.user) or request.user.role in actions.ROTA_ROLES),
         "print": request.GET.get("print") == "1",
     }, status=status)
+
+
+def _own_swappable(user, swap_form) -> set[int]:
+    """An organization's own upcoming days get a swap link in the table."""
+    if not access.can_write(user) or access.is_admin(user) or user.role in actions.ROTA_ROLES:
+        return set()
+    return set(swap_form.fields["slot"].queryset.values_list("pk", flat=True))
 
 
 def rota_ical(request, pk: int):
@@ -511,17 +560,15 @@ def rota_ical(request, pk: int):
 @require_POST
 def rota_swap(request, pk: int):
     roster = _roster(request, pk)
-    form = forms.SwapForm(request.POST)
+    access.require_write(request.user)
+    form = forms.SwapForm(request.POST, user=request.user, roster=roster, auto_id="swap_%s")
     if not form.is_valid():
-        return rota_detail(request, pk, swap_error=_("Choose the two days."), status=400)
-    slot = DutySlot.objects.filter(roster=roster, pk=form.cleaned_data["slot"]).first()
-    other = DutySlot.objects.filter(roster=roster, pk=form.cleaned_data["with_slot"]).first()
-    if slot is None or other is None:
-        raise Http404
+        return rota_detail(request, pk, swap_form=form, status=400)
+    data = form.cleaned_data
     try:
-        actions.request_swap(slot, actor=request.user, with_slot=other, reason=form.cleaned_data["reason"])
+        actions.request_swap(data["slot"], actor=request.user, with_slot=data["with_slot"], reason=data["reason"])
     except ActionError as error:
-        return rota_detail(request, pk, swap_error=str(error.message), status=error.status_code)
+        return rota_detail(request, pk, swap_form=form, status=add_action_error(form, error))
     messages.success(request, _("The swap waits for the harbor's approval."))
     return redirect("services:rota_detail", pk=pk)
 
