@@ -14,6 +14,10 @@ In 新达街道 (alice dispatches, bob leads), police unit:
   supervision order.
 - M5 a duplicate merged into M1: not counted.  M6 rejected: received, nothing else.
 In 三道坎街道 (charlie), justice unit: M7 resolved Wed, contacted, solved, satisfied.
+
+The response rate (响应率) is "accepted within the time limit" over the matters with a valid
+follow-up: M1 and M2 responded, M3 (accepted late, and still late when accepted again after the
+reopening) did not. "Reporter says they were contacted" is a figure of its own (M1, M3).
 """
 
 from datetime import date, datetime
@@ -112,12 +116,14 @@ def test_the_figures_of_the_sub_district_as_computed_by_hand(history, bob):
     assert c["accepted"] == 3 and c["accepted_on_time"] == 2  # M3 accepted late
     assert c["resolved"] == 3 and c["resolved_on_time"] == 3 and c["late_open"] == 1
     assert c["followed_up"] == 3 and c["contacted"] == 2 and c["solved"] == 3  # the latest follow-up counts
+    assert c["responded"] == 2 and c["not_responded"] == 1  # M1, M2 accepted in time; M3 late
     assert c["satisfied"] == 2 and c["basic"] == 1 and c["reopened"] == 1
-    assert r["response_rate"] == pytest.approx(200 / 3)  # M1, M3 of 3 followed up
+    assert r["response_rate"] == pytest.approx(200 / 3)  # M1, M2 of 3 followed up accepted in time
+    assert r["contact_rate"] == pytest.approx(200 / 3)  # M1, M3 said they were contacted (M2 not)
     assert r["resolution_rate"] == 100.0
     assert r["satisfaction_rate"] == pytest.approx(290 / 3)  # (2 + 0.9) / 3
     assert r["composite"] == pytest.approx(0.1 * 200 / 3 + 0.5 * 100 + 0.4 * 290 / 3)  # 95.33
-    assert r["accept_on_time_rate"] == pytest.approx(200 / 3)
+    assert c["accepted_late"] == 1  # M3
     assert r["on_time_rate"] == 75.0  # 3 resolved on time / (3 resolved + M4 past its deadline)
     assert r["reopen_rate"] == pytest.approx(100 / 3)
     assert figures.avg_days == pytest.approx(3.33)  # 2, 5 (Sunday 09-20 counts), 3 working days
@@ -129,6 +135,37 @@ def test_the_administrator_sees_the_whole_district(history, admin_user):
     figures = queries.matter_figures(admin_user, SEPTEMBER)
     assert figures.counts["received"] == 6  # + M7 in 三道坎
     assert figures.counts["followed_up"] == 4
+
+
+def test_the_response_rate_is_accepted_within_the_time_limit(history, charlie, org, time_machine):
+    """M8 in 三道坎: accepted late, the reporter says he was contacted. charlie's figures: M7
+    and M8 followed up; response rate 1/2 (M7), contacted 2/2, resolved 2/2, satisfaction
+    (1 + 0.9) / 2."""
+    justice = User.objects.get(username="justice1")
+    time_machine.move_to(at("2026-09-21 09:00"), tick=False)  # Monday
+    m8 = MatterFactory(actor=charlie, area=org.tuanjie, category=history.category, address="团结路14号")
+    actions.dispatch_matter(m8, actor=charlie, unit=org.justice)
+    time_machine.move_to(at("2026-09-22 15:00"), tick=False)  # past the one working day to accept
+    actions.accept_matter(Matter.objects.get(pk=m8.pk), actor=justice)
+    actions.resolve_matter(Matter.objects.get(pk=m8.pk), actor=justice, result="已调解")
+    actions.record_follow_up(Matter.objects.get(pk=m8.pk), actor=charlie, channel="phone", contacted=True,
+                             solved=True, satisfaction="basic")
+    time_machine.move_to(at("2026-09-24 10:00"), tick=False)
+    assert Matter.objects.get(pk=m8.pk).accept_late is True
+    figures = queries.matter_figures(charlie, SEPTEMBER)
+    c, r = figures.counts, figures.rates
+    assert (c["followed_up"], c["responded"], c["contacted"]) == (2, 1, 2)
+    assert r["response_rate"] == 50.0 and r["contact_rate"] == 100.0
+    assert r["resolution_rate"] == 100.0 and r["satisfaction_rate"] == pytest.approx(95.0)
+    assert r["composite"] == pytest.approx(0.1 * 50 + 0.5 * 100 + 0.4 * 95)  # 93.0
+    assert figures.as_dict() == queries.direct_matter_figures(charlie, SEPTEMBER).as_dict()
+    row = queries.ranking(charlie, SEPTEMBER, "area")[0]
+    assert (row.label, row.response_rate, row.composite) == ("三道坎街道", 50.0, pytest.approx(93.0))
+    shown = {f.key: f for f in queries.figure_list(figures, SEPTEMBER)}
+    assert shown["response_rate"].value == 50.0 and "figure=not_responded" in shown["response_rate"].url
+    assert shown["contact_rate"].value == 100.0
+    behind = queries.figure_matters(charlie, "not_responded", SEPTEMBER, Dims())
+    assert [m.pk for m in behind] == [m8.pk]
 
 
 def test_breakdowns_by_dimension(history, admin_user, bob):

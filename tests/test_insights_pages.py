@@ -27,6 +27,11 @@ def test_drill_through_lists_the_matters_behind_a_number(history, client, bob): 
     assert set(codes) == expected
     response = client.get("/insights/matters/?figure=not_contacted&period=2026-09")
     assert [m.tracking_code for m in response.context["page"]] == [history.m[2].tracking_code]
+    # Behind the response rate: the followed-up matter accepted late (M3), not the uncontacted M2.
+    response = client.get("/insights/matters/?figure=not_responded&period=2026-09")
+    assert [m.tracking_code for m in response.context["page"]] == [history.m[3].tracking_code]
+    response = client.get("/insights/matters/?figure=responded&period=2026-09")
+    assert {m.tracking_code for m in response.context["page"]} == {history.m[i].tracking_code for i in (1, 2)}
     response = client.get("/insights/matters/?figure=overdue&period=2026-09")
     assert [m.tracking_code for m in response.context["page"]] == [history.m[4].tracking_code]
 

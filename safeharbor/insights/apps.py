@@ -12,7 +12,7 @@ class InsightsConfig(AppConfig):
 
         from safeharbor.core import navigation
         from safeharbor.core.demo import register_loader
-        from safeharbor.insights import builtin, registry
+        from safeharbor.insights import builtin, modules, registry
         from safeharbor.insights.demo import load_demo
         from safeharbor.insights.rollups import on_matter_event
         from safeharbor.insights.tasks import refresh_rollups
@@ -22,6 +22,7 @@ class InsightsConfig(AppConfig):
             navigation.register(_("Figures"), "insights:dashboard", order=45)
         registry.register_figures("commendations", _("Commendations"), builtin.commendation_figures, order=90)
         registry.register_figures("meetings", _("Meetings"), builtin.meeting_figures, order=95)
+        modules.register_all()  # mediation, services, campus, publicity, campaigns (insights.modules)
         register_loader("insights", load_demo, order=90)
         # Figures come from rollups: every matter event marks its day, the worker recomputes it.
         hooks.register_event_hook("insights", on_matter_event)

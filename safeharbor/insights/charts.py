@@ -1,5 +1,9 @@
-"""Charts drawn on the server as SVG: no script, readable on a projector and a phone
-(they scale to the width of the page), printable, and every bar a link to the matters
+"""The dashboard charts. In the browser they are drawn by the vendored ECharts
+(static/insights/vendor/echarts, driven by static/insights/dashboard.js) from the data of
+`echarts_data`, put on the page with json_script (no inline script: the site's
+Content-Security-Policy allows neither inline scripts nor eval). The server-side SVG charts
+below are the fallback shown without JavaScript (<noscript>): readable on a projector and a
+phone (they scale to the width of the page), printable, and every bar a link to the matters
 behind it."""
 
 from django.utils.html import escape
@@ -62,3 +66,11 @@ def column_chart(rows, *, title: str = "", color: str = PALETTE[5]) -> SafeStrin
         parts.append(col)
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def echarts_data(key: str, title: str, rows, *, kind: str = "bar", limit: int = 15, color: str = PALETTE[0]) -> dict:
+    """What dashboard.js draws for one chart: bars (label, value, the drill-through url)."""
+    rows = list(rows)[:limit]
+    return {"key": key, "title": str(title), "kind": kind, "color": color,
+            "labels": [row.label for row in rows], "values": [row.count for row in rows],
+            "urls": [getattr(row, "url", "") or "" for row in rows]}

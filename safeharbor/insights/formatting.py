@@ -10,6 +10,10 @@ def format_value(value, kind: str = "count") -> str:
         return f"{value:.1f}%"
     if kind == "days":
         return _("%(days)s working days") % {"days": f"{value:.1f}"}
+    if kind == "calendar_days":
+        return _("%(days)s days") % {"days": f"{value:,}"}
+    if kind == "money":
+        return _("¥%(amount)s") % {"amount": f"{value:,.2f}"}
     if kind == "score":
         return f"{value:.2f}"
     if kind == "count":

@@ -32,13 +32,16 @@ class RankingWeights(models.Model):
         return f"{self.response:g} / {self.resolution:g} / {self.satisfaction:g}"
 
 
+# "responded": matters with a valid follow-up that were accepted within the time limit (the
+# numerator of the response rate, 响应率); "contacted": the reporter said at the follow-up
+# that the unit contacted them (a figure of its own).
 # Handling time histogram: one column per working day 0..HIST_DAYS (exact); matters that took
 # longer are the difference between `resolved` and the sum of the columns, and the few of them
 # are looked up directly when a 90th percentile falls among them (insights.rollups).
 HIST_DAYS = 30
 COUNTERS = ("received", "rejected", "accepted", "accepted_on_time", "resolved", "resolved_on_time",
             "followed_up", "contacted", "solved", "satisfied", "basic", "unsatisfied", "reopened", "supervised",
-            "handling_days")
+            "handling_days", "responded")
 HIST = tuple(f"h{i}" for i in range(HIST_DAYS + 1))
 DIMENSIONS = ("area_path", "category_id", "domain_id", "unit_id", "harbor_id", "source")
 
@@ -54,6 +57,11 @@ class Rollup(models.Model):
         DAY = "d", _("day")
         MONTH = "m", _("month")
         YEAR = "y", _("year")
+        # The same sums without harbor and channel (harbor_id NULL, source ""): several times
+        # fewer rows, read whenever no harbor or channel is asked about.
+        COARSE_DAY = "D", _("day, all harbors and channels")
+        COARSE_MONTH = "M", _("month, all harbors and channels")
+        COARSE_YEAR = "Y", _("year, all harbors and channels")
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
     day = models.DateField(help_text="first day of the day, month or year")

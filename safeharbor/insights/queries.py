@@ -127,6 +127,8 @@ def _latest_follow_up(field_name: str) -> Subquery:
 # Each figure's condition, used both to count (COUNT ... FILTER) and to list the matters
 # behind the number (the drill-through page). `now` matters for "overdue".
 FOLLOWED = ~Q(satisfaction="")
+# 响应率: of the matters with a valid follow-up, those the unit accepted within the time limit.
+ACCEPTED_ON_TIME = Q(accepted_at__isnull=False, accept_late=False)
 
 
 def figure_conditions(now) -> dict[str, Q]:
@@ -143,6 +145,8 @@ def figure_conditions(now) -> dict[str, Q]:
         "resolved_on_time": Q(resolved_at__isnull=False, resolve_late=False),
         "resolved_late": Q(resolved_at__isnull=False, resolve_late=True),
         "followed_up": FOLLOWED,
+        "responded": FOLLOWED & ACCEPTED_ON_TIME,
+        "not_responded": FOLLOWED & ~ACCEPTED_ON_TIME,
         "contacted": FOLLOWED & Q(fu_contacted=True),
         "not_contacted": FOLLOWED & Q(fu_contacted=False),
         "solved": FOLLOWED & Q(fu_solved=True),
@@ -193,14 +197,17 @@ def composite(resp: float | None, res: float | None, sat: float | None, weights:
 
 
 def rates(counts: dict[str, int], weights: Weights | None = None) -> dict[str, float | None]:
-    """The rates from the counts (each in percent; None when the denominator is zero)."""
+    """The rates from the counts (each in percent; None when the denominator is zero). The
+    three rates of the composite index share one denominator, the matters with a valid
+    follow-up: response rate (accepted within the time limit), resolution rate (solved, says
+    the reporter), satisfaction rate (满意 1, 基本满意 0.9)."""
     followed = counts["followed_up"]
     satisfaction_points = counts["satisfied"] + BASIC_SATISFACTION_SCORE * counts["basic"]
     result = {
-        "response_rate": rate(counts["contacted"], followed),
+        "response_rate": rate(counts["responded"], followed),
         "resolution_rate": rate(counts["solved"], followed),
         "satisfaction_rate": rate(satisfaction_points, followed),
-        "accept_on_time_rate": rate(counts["accepted_on_time"], counts["accepted"]),
+        "contact_rate": rate(counts["contacted"], followed),
         "on_time_rate": rate(counts["resolved_on_time"], counts["resolved"] + counts["late_open"]),
         "reopen_rate": rate(counts["reopened"], followed),
         "follow_up_rate": rate(followed, counts["resolved"]),
@@ -294,8 +301,20 @@ class MatterFigures:
                 "p90_handling_days": self.p90_days, "supervision_orders": self.supervision_orders}
 
 
-def _supervision_orders(matters: QuerySet) -> int:
-    return Supervision.objects.filter(matters__in=matters.values("pk")).values("pk").distinct().count()
+def _supervision_orders(matters: QuerySet, period: Period | None = None) -> int:
+    """Distinct supervision orders about these matters. Read from the (small) table of the
+    orders' matters, not by scanning the period's matters: an order about a matter received
+    in the period was issued after its start; those orders' matters are then looked up by
+    primary key among `matters`."""
+    links = Supervision.matters.through.objects.all()
+    if period is not None:
+        links = links.filter(supervision__issued_at__gte=period.start_at)
+    pairs = list(links.values_list("matter_id", "supervision_id"))
+    candidates = sorted({matter_id for matter_id, _order in pairs})
+    counted: set[int] = set()
+    for first in range(0, len(candidates), 2000):
+        counted.update(matters.filter(pk__in=candidates[first:first + 2000]).order_by().values_list("pk", flat=True))
+    return len({order for matter_id, order in pairs if matter_id in counted})
 
 
 def direct_matter_figures(user, period: Period, dims: Dims | None = None, *, now=None) -> MatterFigures:
@@ -309,14 +328,26 @@ def direct_matter_figures(user, period: Period, dims: Dims | None = None, *, now
 # --- reading the rollups -----------------------------------------------------------------------
 
 ROLLUP_COUNTS = ("received", "rejected", "accepted", "accepted_on_time", "resolved", "resolved_on_time",
-                 "followed_up", "contacted", "solved", "satisfied", "basic", "unsatisfied", "reopened",
+                 "followed_up", "responded", "contacted", "solved", "satisfied", "basic", "unsatisfied", "reopened",
                  "supervised")
 
 
-def rollup_rows(user, period: Period, dims: Dims | None = None, *, years: bool = True) -> QuerySet:
-    """The rollup rows (in the user's scope, narrowed by dims) covering the period."""
+def coarse_enough(user, dims: Dims | None, key=None) -> bool:
+    """Whether the coarse rollup rows (without harbor and channel) give the same sums: no
+    harbor or channel filter, no grouping by them, and a scope that does not go by harbor."""
+    dims = dims or Dims()
+    if dims.harbor is not None or dims.source or key in ("harbor_id", "source"):
+        return False
+    return not access.scope_for(user).matter_harbor_ids
+
+
+def rollup_rows(user, period: Period, dims: Dims | None = None, *, years: bool = True,
+                coarse: bool = False) -> QuerySet:
+    """The rollup rows (in the user's scope, narrowed by dims) covering the period; the
+    coarse ones (see coarse_enough) with coarse=True."""
     rollups.ensure_fresh()
-    rows = access.visible_rollups(user).filter(rollups.period_q(period.start, period.end, years=years))
+    rows = access.visible_rollups(user).filter(rollups.period_q(period.start, period.end, years=years,
+                                                                coarse=coarse))
     return (dims or Dims()).apply(rows).order_by()
 
 
@@ -341,7 +372,7 @@ def sum_rollups(user, period: Period, dims: Dims | None, fields, key=None, *, fi
                 years: bool = True) -> dict:
     """{group: {field: sum}} of the rollups plus the co-unit-only matters. key: None (one
     total, group None), a column of DIMENSIONS, or ("prefix", n) for area paths cut at n."""
-    rows = rollup_rows(user, period, dims, years=years)
+    rows = rollup_rows(user, period, dims, years=years, coarse=coarse_enough(user, dims, key))
     if filter_ is not None:
         rows = rows.filter(filter_)
     sums = {f"s_{name}": Sum(name) for name in fields}
@@ -397,12 +428,13 @@ def matter_figures(user, period: Period, dims: Dims | None = None, *, now=None) 
     c.update(_live_counts(user, period, dims, now))
     c["accepted_late"] = c["accepted"] - c["accepted_on_time"]
     c["resolved_late"] = c["resolved"] - c["resolved_on_time"]
+    c["not_responded"] = c["followed_up"] - c["responded"]
     c["not_contacted"] = c["followed_up"] - c["contacted"]
     c["not_solved"] = c["followed_up"] - c["solved"]
     counts = {key: c[key] for key in figure_conditions(now)}
     avg = round(totals["handling_days"] / c["resolved"], 2) if c["resolved"] else None
     p90 = _p90_from_histogram(user, period, dims, totals)
-    orders = _supervision_orders(counted_matters(user, period, dims))
+    orders = _supervision_orders(counted_matters(user, period, dims), period)
     return MatterFigures(counts, rates(counts), avg, p90, orders)
 
 
@@ -424,15 +456,16 @@ def figure_list(figures: MatterFigures, period: Period, dims: Dims | None = None
         Figure("overdue", _("Overdue now"), c["overdue"], url=link("overdue")),
         Figure("resolved", _("Resolved"), c["resolved"], url=link("resolved")),
         Figure("followed_up", _("With a valid follow-up"), c["followed_up"], url=link("followed_up")),
-        Figure("response_rate", _("Response rate"), r["response_rate"], "percent", url=link("not_contacted"),
-               note=_("reporters who say the unit contacted them")),
+        Figure("response_rate", _("Response rate"), r["response_rate"], "percent", url=link("not_responded"),
+               note=_("accepted within the time limit, of the matters with a valid follow-up")),
         Figure("resolution_rate", _("Resolution rate"), r["resolution_rate"], "percent", url=link("not_solved"),
                note=_("reporters who say the problem is solved")),
         Figure("satisfaction_rate", _("Satisfaction rate"), r["satisfaction_rate"], "percent",
                url=link("unsatisfied"), note=_("satisfied 1, basically satisfied 0.9")),
         Figure("composite", _("Composite index"), r["composite"], "score", url=link("followed_up")),
-        Figure("accept_on_time_rate", _("Accepted within the time limit"), r["accept_on_time_rate"], "percent",
-               url=link("accepted_late")),
+        Figure("contact_rate", _("Reporter says they were contacted"), r["contact_rate"], "percent",
+               url=link("not_contacted"), note=_("asked at the follow-up; not part of the composite index")),
+        Figure("accepted_late", _("Accepted late"), c["accepted_late"], url=link("accepted_late")),
         Figure("on_time_rate", _("On-time resolution rate"), r["on_time_rate"], "percent",
                url=link("resolved_late")),
         Figure("avg_handling_days", _("Average handling time"), figures.avg_days, "days", url=link("resolved")),
@@ -463,20 +496,71 @@ def _names(model, ids) -> dict:
 
 BREAKDOWN_COLUMNS = {"source": "source", "category": "category_id", "domain": "domain_id", "unit": "unit_id",
                      "harbor": "harbor_id"}
+BREAKDOWN_DIMENSIONS = ("source", "category", "domain", "area", "unit", "harbor")
 
 
 def breakdown(user, period: Period, dims: Dims, dimension: str, *, direct: bool = False) -> list[Row]:
     """Matters received by channel, category, domain, unit, harbor or area (children of the
     focus area), largest first; each row links to the matters behind it."""
+    if not direct:
+        return breakdowns(user, period, dims, (dimension,))[dimension]
     if dimension == "area":
-        return area_breakdown(user, period, dims, direct=direct)
+        return area_breakdown(user, period, dims, direct=True)
     column = BREAKDOWN_COLUMNS[dimension]
-    if direct:
-        matters = counted_matters(user, period, dims).order_by()
-        counted = {row[column]: row["n"] for row in matters.values(column).annotate(n=Count("pk"))}
-    else:
-        counted = {k: v["received"] for k, v in sum_rollups(user, period, dims, ("received",), column).items()}
-    grouped = [{column: k, "n": n} for k, n in sorted(counted.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+    matters = counted_matters(user, period, dims).order_by()
+    counted = {row[column]: row["n"] for row in matters.values(column).annotate(n=Count("pk"))}
+    return _breakdown_rows(period, dims, dimension, counted)
+
+
+def breakdowns(user, period: Period, dims: Dims, dimensions=BREAKDOWN_DIMENSIONS) -> dict[str, list[Row]]:
+    """Several breakdowns from ONE grouped read of the rollups: the rows of the period summed
+    per (channel, category, domain, unit, harbor, child of the focus area), a few thousand
+    groups at most, then added up per dimension here."""
+    columns = [BREAKDOWN_COLUMNS[d] for d in dimensions if d != "area"]
+    children, length = [], 0
+    if "area" in dimensions:
+        focus = focus_area(user, dims)
+        if focus is not None:
+            children = list(Area.objects.filter(path__startswith=focus.path, depth=focus.depth + 1).order_by("path"))
+        length = len(children[0].path) if children else 0
+    rows = rollup_rows(user, period, dims)
+    group = list(columns)
+    if length:
+        rows = rows.annotate(prefix=Substr("area_path", 1, length))
+        group.append("prefix")
+    counted: dict[str, dict] = {d: {} for d in dimensions}
+
+    def add(values: dict, n: int) -> None:
+        for dimension in dimensions:
+            key = values.get("prefix") if dimension == "area" else values[BREAKDOWN_COLUMNS[dimension]]
+            if dimension == "area" and key is None:
+                continue
+            bucket = counted[dimension]
+            bucket[key] = bucket.get(key, 0) + n
+
+    if group:
+        for values in rows.values(*group).annotate(n=Sum("received")):
+            add(values, values["n"] or 0)
+    for row_key, values in co_unit_rows(user, period, dims).items():
+        record = {column: row_key[1 + DIMENSIONS.index(column)] for column in columns}
+        if length:
+            record["prefix"] = row_key[1][:length]
+        add(record, values[0])
+    result = {}
+    for dimension in dimensions:
+        if dimension == "area":
+            result["area"] = sorted(
+                (Row(str(child.pk), child.name, counted["area"].get(child.path, 0),
+                     drill_url("received", period, dims.replace(area=child))) for child in children),
+                key=lambda row: -row.count)
+        else:
+            result[dimension] = _breakdown_rows(period, dims, dimension, counted[dimension])
+    return result
+
+
+def _breakdown_rows(period: Period, dims: Dims, dimension: str, counted: dict) -> list[Row]:
+    column = BREAKDOWN_COLUMNS[dimension]
+    grouped = [{column: k, "n": n} for k, n in sorted(counted.items(), key=lambda kv: (-kv[1], str(kv[0]))) if n]
     keys = [row[column] for row in grouped if row[column] is not None]
     if dimension == "source":
         labels = {value: (str(label), value) for value, label in Matter.Source.choices}
@@ -545,7 +629,7 @@ def monthly_trend(user, dims: Dims, *, months: int = 12, today: date | None = No
     if not direct:
         whole = Period(month_periods[0].start, month_periods[-1].end)
         filters = {p.key: Q(day__gte=p.start, day__lte=p.end) for p in month_periods}
-        totals = rollup_rows(user, whole, dims, years=False).aggregate(
+        totals = rollup_rows(user, whole, dims, years=False, coarse=coarse_enough(user, dims)).aggregate(
             **{f"m{i}": Sum("received", filter=filters[p.key]) for i, p in enumerate(month_periods)})
         counts = {f"m{i}": totals[f"m{i}"] or 0 for i in range(len(month_periods))}
         for key, values in co_unit_rows(user, whole, dims).items():
@@ -601,7 +685,7 @@ def _rank_aggregates() -> dict:
     return {
         "received": Count("pk"),
         "followed_up": Count("pk", filter=FOLLOWED),
-        "contacted": Count("pk", filter=FOLLOWED & Q(fu_contacted=True)),
+        "responded": Count("pk", filter=FOLLOWED & ACCEPTED_ON_TIME),
         "solved": Count("pk", filter=FOLLOWED & Q(fu_solved=True)),
         "satisfied": Count("pk", filter=Q(satisfaction=SAT.SATISFIED)),
         "basic": Count("pk", filter=Q(satisfaction=SAT.BASIC)),
@@ -609,9 +693,9 @@ def _rank_aggregates() -> dict:
 
 
 def _rank_row(key, label, counts: dict | None, weights: Weights, url: str) -> RankRow:
-    counts = counts or {"received": 0, "followed_up": 0, "contacted": 0, "solved": 0, "satisfied": 0, "basic": 0}
+    counts = counts or dict.fromkeys(RANK_FIELDS, 0)
     followed = counts["followed_up"]
-    resp = rate(counts["contacted"], followed)
+    resp = rate(counts["responded"], followed)
     res = rate(counts["solved"], followed)
     sat = rate(counts["satisfied"] + BASIC_SATISFACTION_SCORE * counts["basic"], followed)
     return RankRow(str(key), label, counts["received"], followed, resp, res, sat, composite(resp, res, sat, weights),
@@ -631,7 +715,7 @@ def _assign_ranks(rows: list[RankRow]) -> list[RankRow]:
     return ranked + rest
 
 
-RANK_FIELDS = ("received", "followed_up", "contacted", "solved", "satisfied", "basic")
+RANK_FIELDS = ("received", "followed_up", "responded", "solved", "satisfied", "basic")
 
 
 def _area_ranking(user, period: Period, weights: Weights, direct: bool = False) -> list[RankRow]:
@@ -779,7 +863,9 @@ FIGURE_LABELS = {
     "accepted": _("accepted"), "accepted_on_time": _("accepted within the time limit"),
     "accepted_late": _("accepted late"), "resolved": _("resolved"),
     "resolved_on_time": _("resolved on time"), "resolved_late": _("resolved late"),
-    "followed_up": _("with a valid follow-up"), "contacted": _("reporter contacted"),
+    "followed_up": _("with a valid follow-up"),
+    "responded": _("followed up, accepted within the time limit"),
+    "not_responded": _("followed up, not accepted within the time limit"), "contacted": _("reporter contacted"),
     "not_contacted": _("reporter not contacted"), "solved": _("solved, says the reporter"),
     "not_solved": _("not solved, says the reporter"), "satisfied": _("satisfied"),
     "basic": _("basically satisfied"), "unsatisfied": _("not satisfied"), "reopened": _("reopened"),

@@ -2,7 +2,10 @@
 
 A report card is drawn for one *subject* (a harbor, a member unit, an area or a domain) over
 one *period*, for one user (whose data scope limits every number). The matters figures are
-built in (insights.queries.matter_figures); other modules add a section of their own:
+built in (insights.queries.matter_figures); other modules add a section of their own. The
+sections of mediation, services, campus, publicity and campaigns are registered by insights
+itself (insights.modules, reading each module through its own queries.py and scope); a new
+module can do the same from its own ready():
 
     # in <app>/apps.py, AppConfig.ready():
     from safeharbor.insights import registry

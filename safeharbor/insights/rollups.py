@@ -24,6 +24,17 @@ What is not in the rollups because it changes with the clock, not with events: "
 "overdue now" and "open past the resolution deadline" (read from the open matters only, by
 index), and supervision orders (distinct orders over several matters cannot be summed).
 
+Coarse rows: the same sums again per day/month/year × area × category × domain × unit, without
+harbor and channel (grains "D", "M", "Y"; harbor_id NULL, source ""), several times fewer rows.
+Readers use them whenever no harbor or channel is filtered or grouped by and the user's scope
+does not go by harbor (insights.queries.coarse_enough); they are kept in step by the same
+deltas and rebuilt from the fine day rows.
+
+Rebuild on PostgreSQL: the day rows are computed in the database by one INSERT ... SELECT ...
+GROUP BY (`_days_in_database`, working days from a temporary calendar table); elsewhere in
+Python a month at a time (`compute_rows`, which the incremental refresh always uses). The
+tests compare a rebuild with the incrementally kept rows on both databases.
+
 Percentile: the histogram has one exact column per working day 0..HIST_DAYS; a 90th percentile
 beyond that is found exactly by reading the few matters that took longer (`p90`).
 """
@@ -34,7 +45,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -52,6 +63,24 @@ from safeharbor.matters.models import FollowUp, Matter
 FIELDS = COUNTERS + HIST
 IDX = {name: i for i, name in enumerate(FIELDS)}
 G = Rollup.Grain
+COARSE = {G.DAY: G.COARSE_DAY, G.MONTH: G.COARSE_MONTH, G.YEAR: G.COARSE_YEAR}
+HARBOR, SOURCE = DIMENSIONS.index("harbor_id"), DIMENSIONS.index("source")
+
+
+def coarse_key(key: tuple) -> tuple:
+    """The coarse row a fine row (*DIMENSIONS) adds into: no harbor, no channel."""
+    key = list(key)
+    key[HARBOR], key[SOURCE] = None, ""
+    return tuple(key)
+
+
+def coarse_deltas(deltas: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
+    result: dict[tuple, list[int]] = {}
+    for key, delta in deltas.items():
+        into = result.setdefault(coarse_key(key), [0] * len(FIELDS))
+        for i, value in enumerate(delta):
+            into[i] += value
+    return {key: delta for key, delta in result.items() if any(delta)}
 S = Matter.Status
 SAT = Matter.Satisfaction
 
@@ -151,7 +180,7 @@ def compute_rows(matters: QuerySet, calendar: Calendar | None = None) -> dict[tu
         for matter_id, contacted, solved in follow_ups.values_list("matter_id", "contacted", "solved"):
             latest[matter_id] = (contacted, solved)
     rows: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(FIELDS))
-    handling, hist0 = IDX["handling_days"], IDX["h0"]
+    handling, hist0, responded = IDX["handling_days"], IDX["h0"], IDX["responded"]
     for (pk, created, area_path, category_id, domain_id, unit_id, harbor_id, source, status, accepted,
          accept_late, resolved_on, resolve_late, satisfaction, reopen_count, supervised) in records:
         row = rows[(created, area_path, category_id, domain_id, unit_id, harbor_id, source)]
@@ -170,6 +199,7 @@ def compute_rows(matters: QuerySet, calendar: Calendar | None = None) -> dict[tu
                 row[hist0 + days] += 1
         if satisfaction:
             row[6] += 1
+            row[responded] += bool(accepted and not accept_late)
             contacted, solved = latest.get(pk, (False, False))
             row[7] += bool(contacted)
             row[8] += bool(solved)
@@ -253,9 +283,10 @@ def refresh_day(day: date, calendar: Calendar | None = None) -> int:
             deltas[key] = [a - b for a, b in zip(after, before, strict=True)]
     if not deltas:
         return 0
-    _apply_delta(G.DAY, day, deltas)
-    _apply_delta(G.MONTH, month_start(day), deltas)
-    _apply_delta(G.YEAR, date(day.year, 1, 1), deltas)
+    coarse = coarse_deltas(deltas)
+    for grain, first in ((G.DAY, day), (G.MONTH, month_start(day)), (G.YEAR, date(day.year, 1, 1))):
+        _apply_delta(grain, first, deltas)
+        _apply_delta(COARSE[grain], first, coarse)
     return len(deltas)
 
 
@@ -323,6 +354,84 @@ def _sum_into(grain: str, first: date, after: date, source_grain: str) -> None:
         )
 
 
+def _coarse_days(first: date) -> None:
+    """Coarse day rows from `first` as the sums of the fine day rows (one statement)."""
+    table = Rollup._meta.db_table
+    dims = ", ".join(d for d in DIMENSIONS if d not in ("harbor_id", "source"))
+    sums = ", ".join(f"SUM({name})" for name in FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (grain, day, {dims}, harbor_id, source, {', '.join(FIELDS)}) "
+            f"SELECT %s, day, {dims}, NULL, '', {sums} FROM {table} WHERE grain = %s AND day >= %s "
+            f"GROUP BY day, {dims}",
+            [G.COARSE_DAY, G.DAY, first],
+        )
+
+
+def _days_in_database(first: date, last: date, calendar: Calendar) -> int:
+    """PostgreSQL: the day rows of the matters received from `first` to `last`, computed and
+    written by one INSERT ... SELECT ... GROUP BY, the same counts as compute_rows (the tests
+    compare a rebuild with the rows kept up by compute_rows). Working days come from a
+    temporary table of the calendar's ordinals. Returns the number of rows written."""
+    from safeharbor.matters.models import Matter
+
+    calendar.between(first - timedelta(days=1), max(last, timezone.localdate()) + timedelta(days=1))
+    table, matters, follow_ups = Rollup._meta.db_table, Matter._meta.db_table, FollowUp._meta.db_table
+    tz = timezone.get_current_timezone_name()
+    followed = "m.satisfaction <> ''"
+    on_time = "m.accepted_at IS NOT NULL AND NOT m.accept_late"
+    resolved = "m.resolved_at IS NOT NULL"
+    counts = {
+        "received": "COUNT(*)",
+        "rejected": "COUNT(*) FILTER (WHERE m.status = %(rejected)s)",
+        "accepted": "COUNT(*) FILTER (WHERE m.accepted_at IS NOT NULL)",
+        "accepted_on_time": f"COUNT(*) FILTER (WHERE {on_time})",
+        "resolved": f"COUNT(*) FILTER (WHERE {resolved})",
+        "resolved_on_time": f"COUNT(*) FILTER (WHERE {resolved} AND NOT m.resolve_late)",
+        "followed_up": f"COUNT(*) FILTER (WHERE {followed})",
+        "contacted": f"COUNT(*) FILTER (WHERE {followed} AND fu.contacted)",
+        "solved": f"COUNT(*) FILTER (WHERE {followed} AND fu.solved)",
+        "satisfied": "COUNT(*) FILTER (WHERE m.satisfaction = %(satisfied)s)",
+        "basic": "COUNT(*) FILTER (WHERE m.satisfaction = %(basic)s)",
+        "unsatisfied": "COUNT(*) FILTER (WHERE m.satisfaction = %(unsatisfied)s)",
+        "reopened": "COUNT(*) FILTER (WHERE m.reopen_count > 0)",
+        "supervised": "COUNT(*) FILTER (WHERE m.supervised)",
+        "handling_days": f"COALESCE(SUM(m.days) FILTER (WHERE {resolved}), 0)",
+        "responded": f"COUNT(*) FILTER (WHERE {followed} AND {on_time})",
+        **{f"h{i}": f"COUNT(*) FILTER (WHERE {resolved} AND m.days = {i})" for i in range(HIST_DAYS + 1)},
+    }
+    assert list(counts) == list(FIELDS)
+    dims = ", ".join(f"m.{name}" for name in DIMENSIONS)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE insights_calendar (day date PRIMARY KEY, n integer) ON COMMIT DROP")
+        with cursor.cursor.copy("COPY insights_calendar (day, n) FROM STDIN") as copy:
+            for day, n in calendar.ordinals.items():
+                copy.write_row((day, n))
+        cursor.execute(
+            f"""INSERT INTO {table} (grain, day, {', '.join(DIMENSIONS)}, {', '.join(FIELDS)})
+            SELECT %(grain)s, m.received_on, {dims}, {', '.join(counts.values())}
+            FROM (
+                SELECT x.*, (x.created_at AT TIME ZONE %(tz)s)::date AS received_on,
+                       GREATEST(cr.n - cc.n, 0) AS days
+                FROM {matters} x
+                LEFT JOIN insights_calendar cc ON cc.day = (x.created_at AT TIME ZONE %(tz)s)::date
+                LEFT JOIN insights_calendar cr ON cr.day = (x.resolved_at AT TIME ZONE %(tz)s)::date
+                WHERE x.created_at >= %(start)s AND x.created_at < %(end)s AND x.status <> %(merged)s
+            ) m
+            LEFT JOIN LATERAL (
+                SELECT f.contacted, f.solved FROM {follow_ups} f WHERE f.matter_id = m.id AND m.satisfaction <> ''
+                ORDER BY f.at DESC, f.id DESC LIMIT 1
+            ) fu ON true
+            GROUP BY m.received_on, {dims}""",
+            {"grain": G.DAY, "tz": tz, "start": day_start(first), "end": day_start(last + timedelta(days=1)),
+             "merged": S.MERGED, "rejected": S.REJECTED, "satisfied": SAT.SATISFIED, "basic": SAT.BASIC,
+             "unsatisfied": SAT.UNSATISFIED},
+        )
+        written = cursor.rowcount
+        cursor.execute("DROP TABLE insights_calendar")
+    return written
+
+
 def rebuild(since: date | None = None, *, stdout=None) -> dict:
     """Recompute every rollup from `since` (default: the first matter) from the matters.
     Day rows from `since`, month rows from its month, year rows from its year."""
@@ -336,13 +445,13 @@ def rebuild(since: date | None = None, *, stdout=None) -> dict:
     with transaction.atomic():
         state = _lock_state()
         month0, year0 = month_start(since), date(since.year, 1, 1)
-        Rollup.objects.filter(grain=G.DAY, day__gte=since).delete()
-        Rollup.objects.filter(grain=G.MONTH, day__gte=month0).delete()
-        Rollup.objects.filter(grain=G.YEAR, day__gte=year0).delete()
+        Rollup.objects.filter(grain__in=[G.DAY, G.COARSE_DAY], day__gte=since).delete()
+        Rollup.objects.filter(grain__in=[G.MONTH, G.COARSE_MONTH], day__gte=month0).delete()
+        Rollup.objects.filter(grain__in=[G.YEAR, G.COARSE_YEAR], day__gte=year0).delete()
         last = max(today, local_day(Matter.objects.order_by("-created_at").values_list("created_at", flat=True)
                                     .first() or timezone.now()))
         chunk = since
-        while chunk <= last:  # a month of matters at a time
+        while chunk <= last and connection.vendor != "postgresql":  # a month of matters at a time
             end = min(next_month(chunk) - timedelta(days=1), last)
             rows = compute_rows(matters_received(chunk, end), calendar)
             _insert_days(rows)
@@ -351,12 +460,21 @@ def rebuild(since: date | None = None, *, stdout=None) -> dict:
             if stdout:
                 stdout.write(f"{chunk:%Y-%m}: {len(rows)} day rows\n")
             chunk = end + timedelta(days=1)
+        if connection.vendor == "postgresql":  # all of it in the database, in one statement
+            counts["days"] = _days_in_database(since, last, calendar)
+            counts["matters"] = Rollup.objects.filter(grain=G.DAY, day__gte=since).aggregate(
+                n=Sum("received"))["n"] or 0
+            if stdout:
+                stdout.write(f"{since} – {last}: {counts['days']} day rows\n")
+        _coarse_days(since)
         month = month0
         while month <= last:
             _sum_into(G.MONTH, month, next_month(month), G.DAY)
+            _sum_into(G.COARSE_MONTH, month, next_month(month), G.COARSE_DAY)
             month = next_month(month)
         for year in range(year0.year, last.year + 1):
             _sum_into(G.YEAR, date(year, 1, 1), date(year + 1, 1, 1), G.MONTH)
+            _sum_into(G.COARSE_YEAR, date(year, 1, 1), date(year + 1, 1, 1), G.COARSE_MONTH)
         for day, token in pending.items():
             RollupPending.objects.filter(day=day, token=token).delete()
         state.rebuilt_at = state.refreshed_at = timezone.now()
@@ -390,15 +508,16 @@ def period_parts(start: date, end: date, *, years: bool = True) -> list[tuple[st
     return parts
 
 
-def period_q(start: date, end: date, *, years: bool = True) -> Q:
-    """The rollup rows that together cover the matters received from start to end."""
+def period_q(start: date, end: date, *, years: bool = True, coarse: bool = False) -> Q:
+    """The rollup rows that together cover the matters received from start to end (the
+    coarse ones, without harbor and channel, with coarse=True)."""
     by_grain: dict[str, list] = defaultdict(list)
     ranges = []
     for grain, first, last in period_parts(start, end, years=years):
         if grain == G.DAY:
-            ranges.append(Q(grain=G.DAY, day__gte=first, day__lte=last))
+            ranges.append(Q(grain=COARSE[grain] if coarse else grain, day__gte=first, day__lte=last))
         else:
-            by_grain[grain].append(first)
+            by_grain[COARSE[grain] if coarse else grain].append(first)
     condition = Q(pk__in=[])
     for grain, days in by_grain.items():
         condition |= Q(grain=grain, day__in=days)

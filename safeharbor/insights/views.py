@@ -60,7 +60,8 @@ def _dashboard_data(request):
     figures = queries.matter_figures(request.user, period, dims)
     figure_list = queries.figure_list(figures, period, dims)
     titles = _breakdown_titles()
-    breakdowns = {key: (titles[key], queries.breakdown(request.user, period, dims, key)) for key in BREAKDOWNS}
+    rows = queries.breakdowns(request.user, period, dims, BREAKDOWNS)
+    breakdowns = {key: (titles[key], rows[key]) for key in BREAKDOWNS}
     trend = queries.monthly_trend(request.user, dims)
     return period, dims, figure_list, breakdowns, trend
 
@@ -69,15 +70,25 @@ def dashboard(request):
     period, dims, figure_list, breakdowns, trend = _dashboard_data(request)
     charts_ = [
         {"key": key, "title": title, "svg": charts.bar_chart(rows, title=title, color=charts.PALETTE[i]),
-         "rows": rows}
+         "rows": rows, "height": max(160, 44 + 34 * min(len(rows), 15))}
         for i, (key, (title, rows)) in enumerate(breakdowns.items())
     ]
+    trend_title = _("Matters received per month")
+    chart_data = {
+        "charts": [charts.echarts_data(c["key"], c["title"], c["rows"], color=charts.PALETTE[i])
+                   for i, c in enumerate(charts_)],
+        "trend": charts.echarts_data("trend", trend_title, trend, kind="column", limit=len(trend),
+                                     color=charts.PALETTE[5]),
+        "tooltip": _("matters"),
+    }
     context = {
+        "chart_data": chart_data,
         **_filter_context(request, period, dims),
         "figures": figure_list,
         "headline": [f for f in figure_list if f.key in queries.HEADLINE],
         "charts": charts_,
-        "trend_svg": charts.column_chart(trend, title=_("Matters received per month")),
+        "trend": trend,
+        "trend_svg": charts.column_chart(trend, title=trend_title),
         "focus": queries.focus_area(request.user, dims),
         "my_figures": queries.my_figures(request.user) if request.user.unit_id else [],
         "rollups_pending": rollups.pending_count(),
