@@ -328,8 +328,11 @@ def clue_close(request, pk):
 def clue_from_matter(request, matter_pk: int):
     """From a matter's page: file the matter as a clue of a running campaign."""
     matter = access.get_visible_or_404(access.visible_matters(request.user), pk=matter_pk)
-    campaign = access.get_visible_or_404(access.visible_campaigns(request.user),
-                                         pk=request.POST.get("campaign") or 0)
+    choice = request.POST.get("campaign", "")
+    campaign = access.visible_campaigns(request.user).filter(pk=choice).first() if choice.isdigit() else None
+    if campaign is None:
+        messages.error(request, _("Choose a campaign."))
+        return redirect("matters:detail", matter.pk)
     try:
         clue = actions.clue_from_matter(matter, actor=request.user, campaign=campaign)
     except ActionError as error:
