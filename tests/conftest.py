@@ -171,3 +171,15 @@ def django_db_modify_db_settings(request):
     if connections["default"].vendor == "sqlite" and not connections.settings["default"]["TEST"].get("NAME"):
         return
     request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language (zh-hans), whatever an earlier test in the same
+    worker activated; messages asserted in Chinese then do not depend on the test order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
