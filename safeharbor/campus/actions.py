@@ -598,7 +598,7 @@ def sign_in_at_gate(gate: Gate, *, phone: str, method: str = "qr", now=None) -> 
     if guard is None:
         raise ActionError(_("This phone number is not on the school's guard list."), extra={"field": "phone"})
     today = timezone.localtime(now).date()
-    for shift in GuardShift.objects.filter(gate=gate, date=today).select_for_update():
+    for shift in GuardShift.objects.filter(gate=gate, date=today).select_for_update(of=("self",)):
         begin, end = slot_window(today, shift.slot)
         if begin <= now <= end:
             duty, _created = GuardDuty.objects.get_or_create(shift=shift, guard=guard)  # a stand-in counts too
@@ -734,7 +734,7 @@ def open_case(school: School, *, actor, school_class: SchoolClass, kind: str, ri
 
 
 def _load_case(actor, case: PsychCase) -> PsychCase:
-    case = access.get_visible_or_404(access.visible_psych_cases(actor).select_for_update(), pk=case.pk)
+    case = access.get_visible_or_404(access.visible_psych_cases(actor).select_for_update(of=("self",)), pk=case.pk)
     if not is_psych_teacher(actor, case.school):
         raise PermissionDenied(_("Only the school's psychology teachers keep psychology records."))
     return case

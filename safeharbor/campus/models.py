@@ -235,13 +235,18 @@ class Inspection(models.Model):
         return f"{self.hazard_id} {self.at:%Y-%m-%d}"
 
 
+def gate_token() -> str:
+    """The gate QR code's secret: 22 URL-safe characters (fits the column on PostgreSQL too)."""
+    return secrets.token_urlsafe(16)
+
+
 class Gate(models.Model):
     school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="gates")
     name = models.CharField(_("gate"), max_length=60)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     # Printed as a QR code at the gate: volunteers open the sign-in page with it.
-    token = models.CharField(max_length=32, unique=True, default=secrets.token_urlsafe, editable=False)
+    token = models.CharField(max_length=32, unique=True, default=gate_token, editable=False)
     people_per_slot = models.PositiveSmallIntegerField(_("people needed per slot"), default=2)
 
     class Meta:

@@ -41,3 +41,21 @@ class TwoFactorRequiredMiddleware:
             if confirmed_totp(user) is None:
                 return redirect("two_factor")
         return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """A NUL character in the URL or its query string is never meaningful, and PostgreSQL
+    refuses it in any text comparison (a 500 deep inside a filter). Answer 400 at the door."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
+            from django.http import HttpResponseBadRequest, JsonResponse
+
+            message = "NUL characters are not allowed in a URL."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"message": message, "extra": {}}, status=400)  # the API error shape
+            return HttpResponseBadRequest(message + "\n", content_type="text/plain")
+        return self.get_response(request)
