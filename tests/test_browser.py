@@ -22,7 +22,7 @@ def test_demo_dispatcher_logs_in_and_sees_the_harbor_list_in_chinese(live_server
     expect(table.get_by_text("巾帼港").first).to_be_visible()
     # Filter by domain with htmx: only the education harbor stays.
     page.get_by_label("领域").select_option(label="教育")
-    page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
     assert "乌达区实验中学" in table.inner_text()
     # The harbor detail page shows the ports' rights hotlines.
     page.get_by_label("领域").select_option(label="镇(街道)社区")
