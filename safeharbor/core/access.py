@@ -382,46 +382,36 @@ def _services_q(user, harbor: str = "harbor", port: str = "port"):
             | Q(**{f"{port}_id__in": Port.objects.filter(ports).values("pk")}))
 
 
-def _services_filter(user, queryset):
-    if scope_for(user) is NOTHING:
+def _services_filter(user, queryset, own_unit_field: str = ""):
+    """Rows of the user's harbors/ports; with `own_unit_field`, also the rows whose unit there is
+    the user's own (the provider unit of a service or application, the unit that collected a job)."""
+    scope = scope_for(user)
+    if scope is NOTHING:
         return queryset.none()
     condition = _services_q(user)
-    return queryset if condition is None else queryset.filter(condition)
+    if condition is None:
+        return queryset
+    if own_unit_field:
+        condition |= Q(**{f"{own_unit_field}_id__in": scope.unit_ids})
+    return queryset.filter(condition)
 
 
 def visible_services(user) -> QuerySet:
     from safeharbor.services.models import Service
 
-    if scope_for(user) is NOTHING:
-        return Service.objects.none()
-    condition = _services_q(user)
-    if condition is None:
-        return Service.objects.all()
-    # ... plus the services their unit provides
-    return Service.objects.filter(condition | Q(provider_unit_id__in=scope_for(user).unit_ids))
+    return _services_filter(user, Service.objects.all(), "provider_unit")
 
 
 def visible_applications(user) -> QuerySet:
     from safeharbor.services.models import Application
 
-    if scope_for(user) is NOTHING:
-        return Application.objects.none()
-    condition = _services_q(user)
-    if condition is None:
-        return Application.objects.all()
-    # ... plus the applications addressed to their unit as provider (the HR bureau)
-    return Application.objects.filter(condition | Q(provider_unit_id__in=scope_for(user).unit_ids))
+    return _services_filter(user, Application.objects.all(), "provider_unit")  # e.g. the HR bureau
 
 
 def visible_jobs(user) -> QuerySet:
     from safeharbor.services.models import JobOpening
 
-    if scope_for(user) is NOTHING:
-        return JobOpening.objects.none()
-    condition = _services_q(user)
-    if condition is None:
-        return JobOpening.objects.all()
-    return JobOpening.objects.filter(condition | Q(collected_by_id__in=scope_for(user).unit_ids))
+    return _services_filter(user, JobOpening.objects.all(), "collected_by")
 
 
 def visible_events(user) -> QuerySet:
