@@ -134,9 +134,9 @@ def report(request, harbor_code: str | None = None):
                 add_action_error(form, error)
             else:
                 response = redirect("public:receipt")
-                _set_pass(response, RECEIPT, {"code": matter.tracking_code, "check": check,
+                set_pass(response, RECEIPT, {"code": matter.tracking_code, "check": check,
                                               "harbor": harbor.name if harbor else ""}, max_age=3600)
-                _remember(request, response, matter.tracking_code)
+                remember(request, response, matter.tracking_code)
                 return response
         return _report_page(request, form, harbor, from_qr, status=400)
     return _report_page(request, ReportForm(), harbor, from_qr)
@@ -151,7 +151,7 @@ def _report_page(request, form, harbor, from_qr, status=200):
 
 @login_not_required
 def receipt(request):
-    data = _get_pass(request, RECEIPT, {})
+    data = get_pass(request, RECEIPT, {})
     if not data:
         return redirect("public:report")
     return render(request, "intake/report_receipt.html", {"receipt": data})
@@ -160,14 +160,14 @@ def receipt(request):
 # --- tracking --------------------------------------------------------------------------------
 
 
-def _set_pass(response, name: str, value, *, max_age: int) -> None:
+def set_pass(response, name: str, value, *, max_age: int) -> None:
     response.set_cookie(
         name, signing.dumps(value, salt=name, compress=True), max_age=max_age, httponly=True, samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
 
 
-def _get_pass(request, name: str, default):
+def get_pass(request, name: str, default):
     raw = request.COOKIES.get(name)
     try:
         return signing.loads(raw, salt=name, max_age=TRACKED_DAYS * 86400) if raw else default
@@ -175,16 +175,17 @@ def _get_pass(request, name: str, default):
         return default
 
 
-def _remember(request, response, code: str) -> None:
-    """This browser proved the check code of `code`: let it open the tracking page."""
-    codes = [c for c in _get_pass(request, TRACKED, []) if c != code]
-    _set_pass(response, TRACKED, [code, *codes][:MAX_TRACKED], max_age=TRACKED_DAYS * 86400)
+def remember(request, response, code: str, cookie: str = TRACKED) -> None:
+    """This browser proved the check code of `code`: let it open the tracking page (also used by
+    the other modules' resident pages, each with its own cookie)."""
+    codes = [c for c in get_pass(request, cookie, []) if c != code]
+    set_pass(response, cookie, [code, *codes][:MAX_TRACKED], max_age=TRACKED_DAYS * 86400)
 
 
 def _tracked_matter(request, code: str) -> Matter | None:
     """The matter behind this code if this visitor proved its check code, else None."""
     code = actions.normalize_code(code)
-    if code not in _get_pass(request, TRACKED, []):
+    if code not in get_pass(request, TRACKED, []):
         return None
     return Matter.objects.select_related("unit", "category", "harbor").filter(tracking_code=code).first()
 
@@ -198,7 +199,7 @@ def track(request):
             matter = actions.find_for_resident(form.cleaned_data["code"], form.cleaned_data["check"])
             if matter is not None:
                 response = redirect("public:track_detail", code=matter.tracking_code)
-                _remember(request, response, matter.tracking_code)
+                remember(request, response, matter.tracking_code)
                 return response
             form.add_error(None, _("The tracking code or the check code is not correct."))
     else:

@@ -23,14 +23,12 @@ from safeharbor.core.forms import add_action_error
 from safeharbor.core.models import Harbor
 from safeharbor.intake.actions import normalize_code
 from safeharbor.intake.posters import qr_svg
-from safeharbor.intake.public_views import _get_pass, _set_pass, limited
+from safeharbor.intake.public_views import get_pass, limited, remember, set_pass
 from safeharbor.services import actions, forms, queries
 from safeharbor.services.models import Application, Event, Service
 
 RECEIPT = "services_receipt"
 TRACKED = "services_tracked"
-TRACKED_DAYS = 30
-MAX_TRACKED = 20
 
 STATUS_HINTS = {
     "received": gettext_lazy("Your application has arrived; the provider will start reviewing it."),
@@ -40,11 +38,6 @@ STATUS_HINTS = {
     "refused": gettext_lazy("Not approved; the reasons are below. You can call the harbor to ask."),
     "delivered": gettext_lazy("Done."),
 }
-
-
-def _remember(request, response, code: str) -> None:
-    codes = [c for c in _get_pass(request, TRACKED, []) if c != code]
-    _set_pass(response, TRACKED, [code, *codes][:MAX_TRACKED], max_age=TRACKED_DAYS * 86400)
 
 
 @login_not_required
@@ -81,9 +74,9 @@ def apply(request, pk: int):
             status = add_action_error(form, error)
             return render(request, "services/public_apply.html", {"service": service, "form": form}, status=status)
         response = redirect("services_public:receipt")
-        _set_pass(response, RECEIPT, {"code": app.tracking_code, "check": check, "service": service.name},
+        set_pass(response, RECEIPT, {"code": app.tracking_code, "check": check, "service": service.name},
                   max_age=3600)
-        _remember(request, response, app.tracking_code)
+        remember(request, response, app.tracking_code, cookie=TRACKED)
         return response
     return render(request, "services/public_apply.html", {"service": service, "form": form},
                   status=400 if request.method == "POST" else 200)
@@ -91,7 +84,7 @@ def apply(request, pk: int):
 
 @login_not_required
 def receipt(request):
-    data = _get_pass(request, RECEIPT, {})
+    data = get_pass(request, RECEIPT, {})
     if not data:
         return redirect("services_public:home")
     return render(request, "services/public_receipt.html", {"receipt": data})
@@ -105,7 +98,7 @@ def track(request):
         app = actions.find_application(form.cleaned_data["code"], form.cleaned_data["check"])
         if app is not None:
             response = redirect("services_public:track_detail", code=app.tracking_code)
-            _remember(request, response, app.tracking_code)
+            remember(request, response, app.tracking_code, cookie=TRACKED)
             return response
         form.add_error(None, _("The tracking code or the check code is not correct."))
     return render(request, "services/public_track.html", {"form": form},
@@ -114,7 +107,7 @@ def track(request):
 
 def _tracked(request, code: str) -> Application | None:
     code = normalize_code(code)
-    if code not in _get_pass(request, TRACKED, []):
+    if code not in get_pass(request, TRACKED, []):
         return None
     return Application.objects.select_related("service", "harbor", "event", "job").filter(tracking_code=code).first()
 
