@@ -761,3 +761,15 @@ def test_web_clients_of_any_origin(client, neighbor):
                                HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, POST"
+
+
+def test_a_nul_in_the_url_is_a_specification_error(client, neighbor):
+    """A NUL is refused at the door (PostgreSQL cannot compare it), in the URL's format."""
+    response = client.get(f"{V2}/requests.json?service_code=a%00b")
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert parse(response)[0]["code"] == 400
+    response = client.get(f"{V2}/requests.xml?status=%00")
+    assert response.status_code == 400 and "xml" in response["Content-Type"]
+    assert ET.fromstring(response.content).find("error/code").text == "400"
+    api = client.get("/api/matters/?q=%00")
+    assert api.status_code == 400 and api.json()["message"]

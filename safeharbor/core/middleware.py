@@ -57,5 +57,10 @@ class RejectNulMiddleware:
             message = "NUL characters are not allowed in a URL."
             if request.path.startswith("/api/"):
                 return JsonResponse({"message": message, "extra": {}}, status=400)  # the API error shape
+            if request.path.startswith("/open311/"):  # the GeoReport error list, in the URL's format
+                from safeharbor.open311.formats import render_errors
+
+                fmt = "json" if request.path.endswith(".json") else "xml"
+                return render_errors(fmt, 400, message, headers={"Access-Control-Allow-Origin": "*"})
             return HttpResponseBadRequest(message + "\n", content_type="text/plain")
         return self.get_response(request)
