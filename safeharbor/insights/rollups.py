@@ -252,21 +252,20 @@ def _apply_delta(grain: str, day: date, deltas: dict[tuple, list[int]]) -> None:
     if not deltas:
         return
     existing = _existing(grain, day)
-    create, update, delete = [], [], []
+    # A changed row is replaced (deleted and inserted again): two statements for any number of
+    # rows, where bulk_update would build a CASE expression per row and field (~40x slower).
+    create, delete = [], []
     for key, delta in deltas.items():
         if key in existing:
             pk, values = existing[key]
             values = [a + b for a, b in zip(values, delta, strict=True)]
-            if values[0] <= 0:
-                delete.append(pk)
-            else:
-                row = _row_object(grain, day, key, values)
-                row.pk = pk
-                update.append(row)
+            delete.append(pk)
+            if values[0] > 0:
+                create.append(_row_object(grain, day, key, values))
         elif delta[0] > 0:
             create.append(_row_object(grain, day, key, delta))
-    Rollup.objects.filter(pk__in=delete).delete()
-    Rollup.objects.bulk_update(update, FIELDS, batch_size=500)
+    for first in range(0, len(delete), 500):
+        Rollup.objects.filter(pk__in=delete[first:first + 500])._raw_delete(Rollup.objects.db)
     Rollup.objects.bulk_create(create, batch_size=500)
 
 
