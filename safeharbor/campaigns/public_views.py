@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from safeharbor.campaigns import actions, forms, queries
 from safeharbor.core.errors import ActionError
 from safeharbor.core.forms import add_action_error
-from safeharbor.intake.public_views import limited
+from safeharbor.core.ratelimits import limited
 
 RECEIPT = "clue_receipt"
 

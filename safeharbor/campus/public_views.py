@@ -9,7 +9,7 @@ from safeharbor.campus import actions, forms
 from safeharbor.campus.models import Gate
 from safeharbor.core.errors import ActionError
 from safeharbor.core.forms import add_action_error
-from safeharbor.intake.public_views import limited
+from safeharbor.core.ratelimits import limited
 
 
 @login_not_required

@@ -7,7 +7,6 @@ Residents get no server-side session: a report costs one write transaction, and 
 visitors leave no session rows behind.
 """
 
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
-from django_ratelimit.decorators import ratelimit
 
 from safeharbor.core.errors import ActionError
+from safeharbor.core.ratelimits import limited
 from safeharbor.intake import actions, geo, queries
 from safeharbor.intake.public_forms import (
     BoardFilterForm,
@@ -43,30 +42,6 @@ MAX_TRACKED = 20
 TRACKED_DAYS = 30
 # A request body larger than this is refused before it is read (three photos and the text).
 MAX_BODY = MAX_PHOTOS * MAX_PHOTO_BYTES + 2 * 1024 * 1024
-
-
-def limited(rate_setting: str):
-    """Rate limit POSTs per client IP with the rate named in settings (read at request
-    time, so that it can be configured and overridden); over the limit: the 429 page."""
-
-    def decorator(view):
-        @ratelimit(key="ip", rate=lambda group, request: getattr(settings, rate_setting), method="POST",
-                   block=False)
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if getattr(request, "limited", False):
-                return rate_limited(request, None)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-@login_not_required
-def rate_limited(request, exception):
-    template = "intake/rate_limited.html#notice" if getattr(request, "htmx", False) else "intake/rate_limited.html"
-    return render(request, template, status=429)
 
 
 @login_not_required

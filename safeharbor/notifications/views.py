@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from safeharbor.core import access
 from safeharbor.core.errors import ActionError
 from safeharbor.core.forms import add_action_error
+from safeharbor.core.ratelimits import limited
 from safeharbor.intake import actions as intake_actions
-from safeharbor.intake.public_views import limited
 from safeharbor.matters.views import ListPage
 from safeharbor.notifications import actions, forms, kinds, queries, texts
 from safeharbor.notifications.models import OutboxMessage

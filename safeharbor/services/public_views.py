@@ -21,9 +21,10 @@ from django.views.decorators.http import require_POST
 from safeharbor.core.errors import ActionError
 from safeharbor.core.forms import add_action_error
 from safeharbor.core.models import Harbor
+from safeharbor.core.ratelimits import limited
 from safeharbor.intake.actions import normalize_code
 from safeharbor.intake.posters import qr_svg
-from safeharbor.intake.public_views import get_pass, limited, remember, set_pass
+from safeharbor.intake.public_views import get_pass, remember, set_pass
 from safeharbor.services import actions, forms, queries
 from safeharbor.services.models import Application, Event, Service
 

@@ -10,14 +10,13 @@
 
 import hashlib
 import hmac
-from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django_ratelimit.decorators import ratelimit
 
+from safeharbor.core import ratelimits
 from safeharbor.core.errors import ActionError
 from safeharbor.surveys import actions, queries
 from safeharbor.surveys.models import Survey
@@ -32,16 +31,7 @@ def _client_key(group, request) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), raw.encode(), hashlib.sha256).hexdigest()
 
 
-def limited(view):
-    @ratelimit(key=_client_key, rate=lambda group, request: getattr(settings, "SURVEY_RATE", DEFAULT_RATE),
-               method="POST", block=False)
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if getattr(request, "limited", False):
-            return render(request, "intake/rate_limited.html", status=429)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+limited = ratelimits.limited("SURVEY_RATE", key=_client_key, default=DEFAULT_RATE)
 
 
 def _page(request, survey, *, errors=None, answers=None, message="", status=200):
