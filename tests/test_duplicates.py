@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -37,8 +38,9 @@ PIPE = [
 
 
 def report(alice, area, text, *, minutes, lat=39.4985, lon=106.7052, address="团结路与建设路交叉口"):
-    matter, _check = actions.create_matter(actor=alice, description=text, area=area, address=address,
-                                           lat=lat, lon=lon, created_at=timezone.now() - timedelta(minutes=minutes))
+    with TestCase.captureOnCommitCallbacks(execute=True):  # routing files a matter once it is stored
+        matter, _check = actions.create_matter(actor=alice, description=text, area=area, address=address,
+                                               lat=lat, lon=lon, created_at=timezone.now() - timedelta(minutes=minutes))
     return matter
 
 

@@ -4,6 +4,7 @@ inbox, corrections as training data, area rules, auto-dispatch, the model page."
 from pathlib import Path
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 
 from safeharbor.core.actions import load_taxonomy
@@ -34,7 +35,8 @@ def trained(monkeypatch, predictor, db):
 
 
 def report(alice, org, text=NOISE, area=None):
-    matter, _check = matter_actions.create_matter(actor=alice, area=area or org.grid, description=text)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # routing files a matter once it is stored
+        matter, _check = matter_actions.create_matter(actor=alice, area=area or org.grid, description=text)
     return matter
 
 

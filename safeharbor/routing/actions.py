@@ -85,25 +85,40 @@ def train_classifier(*, seed_dir: Path | None = None, activate: bool = True) -> 
 def on_matter_event(event) -> None:
     """Matter event hook (registered in apps.py), inside the transaction of the event.
 
-    created: store the suggestion, file the matter in the duplicate index, and schedule the auto-dispatch right after the commit
-    when the category's threshold allows it. dispatched by a person: record whether they
-    kept the suggestion (accepted) or changed it (corrected). Failures are logged, never
-    raised: a resident's report must go through whatever happens to routing.
+    created: right after the commit (`on_arrival`), so that the classifier's work never
+    holds the transaction that stores a resident's report. dispatched by a person: record
+    whether they kept the suggestion (accepted) or changed it (corrected). Failures are
+    logged, never raised: a resident's report must go through whatever happens to routing.
     """
     from safeharbor.matters.models import MatterEvent
 
+    if event.action == MatterEvent.Action.CREATED:
+        matter = event.matter
+        transaction.on_commit(lambda: on_arrival(matter), robust=True)
+        return
     try:
         with transaction.atomic():  # a savepoint: a failure here undoes only this
-            if event.action == MatterEvent.Action.CREATED:
-                suggestion = queries.suggestion_of(event.matter)
-                duplicates.index_matter(event.matter)  # filed for the duplicate search
-                if suggestion is not None and _auto_dispatch_allowed(event.matter, suggestion):
-                    matter_pk = event.matter.pk
-                    transaction.on_commit(lambda: auto_dispatch(matter_pk), robust=True)
-            elif event.action == MatterEvent.Action.DISPATCHED and event.actor_id is not None:
+            if event.action == MatterEvent.Action.DISPATCHED and event.actor_id is not None:
                 _record_outcome(event.matter)
     except Exception:  # noqa: BLE001
         logger.exception("routing: cannot handle the %s event of matter %s", event.action, event.matter_id)
+
+
+def on_arrival(matter) -> None:
+    """A new matter, once stored: its suggestion, its place in the duplicate index, and the
+    auto-dispatch when the category's threshold allows it, in a transaction of their own.
+    If this never runs (a crash right after the commit), the suggestion is made when someone
+    first looks at the matter and the worker files it in the index (index_recent_matters)."""
+    try:
+        with transaction.atomic():
+            suggestion = queries.suggestion_of(matter)
+            duplicates.index_matter(matter)  # filed for the duplicate search
+            dispatch = suggestion is not None and _auto_dispatch_allowed(matter, suggestion)
+    except Exception:  # noqa: BLE001
+        logger.exception("routing: cannot file the new matter %s", matter.pk)
+        return
+    if dispatch:
+        auto_dispatch(matter.pk)
 
 
 def _record_outcome(matter) -> None:
