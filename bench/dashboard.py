@@ -1,13 +1,15 @@
-"""The leaders' pages at district scale: 2,000,000 matters over five years, on PostgreSQL.
+"""The leaders' pages at district scale: 2,000,000 matters over five years, on PostgreSQL or SQLite.
 
     SAFEHARBOR_HOME=/tmp/shbench-dashboard .venv/bin/python bench/dashboard.py \\
         [--count 2000000] [--years 5] [--database-url postgres://postgres@127.0.0.1:5432/sh_insights_dashboard]
         [--runs 5] [--reuse] [--keep]
+    SAFEHARBOR_HOME=/tmp/shbench-dashboard-sqlite .venv/bin/python bench/dashboard.py --database-url sqlite ...
 
 Creates its own database with createdb (dropped again at the end unless --keep or --reuse;
---reuse times the database a previous --keep run left), migrates, loads the demo district
+--reuse times the database a previous --keep run left) or, with `--database-url sqlite`, a
+fresh safeharbor.sqlite3 in SAFEHARBOR_HOME (removed at the end likewise), migrates, loads the demo district
 (safeharbor.core.demo.load_demo), and writes --count matters spread over --years years across
-the demo district with COPY, in time order, as the matter engine would have left them:
+the demo district with COPY (SQLite: executemany in the same chunks), in time order, as the matter engine would have left them:
 channels, categories (with their domain and default unit), areas down to grids and compounds,
 harbors for QR/walk-in reports, accepted late or on time, resolved on time or late after a
 realistic number of days, followed up (contacted / solved / satisfaction; reopened ones twice),
@@ -34,7 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -62,10 +64,21 @@ def _pg_args(url: str) -> tuple[list[str], str]:
     return args, parts.path.lstrip("/")
 
 
+def _sqlite(args) -> bool:
+    return args.database_url == "sqlite"
+
+
+def _home() -> Path:
+    return Path(os.environ.setdefault("SAFEHARBOR_HOME", "/tmp/shbench-dashboard")).expanduser().resolve()
+
+
 def _environment(args) -> None:
-    home = Path(os.environ.setdefault("SAFEHARBOR_HOME", "/tmp/shbench-dashboard")).expanduser().resolve()
+    home = _home()
     home.mkdir(parents=True, exist_ok=True)
-    os.environ["DATABASE_URL"] = args.database_url
+    if _sqlite(args):
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
     os.environ["DJANGO_SETTINGS_MODULE"] = "safeharbor.settings"
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -229,7 +242,24 @@ class Generator:
         return row
 
 
+def _sqlite_value(value, ops):
+    if isinstance(value, datetime):
+        return ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def _copy(cursor, table: str, columns: list[str], rows) -> None:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        ops = connection.ops
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            ([_sqlite_value(v, ops) for v in ([row[c] for c in columns] if isinstance(row, dict) else row)]
+             for row in rows))
+        return
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row[c] for c in columns] if isinstance(row, dict) else row)
@@ -257,6 +287,9 @@ def generate(args) -> None:
             rate = done / (time.perf_counter() - start)
             print(f"  {done:,} matters written ({rate:,.0f}/s)", flush=True)
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+            return
         for model in (Matter, FollowUp, Supervision):
             table = model._meta.db_table
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
@@ -332,10 +365,20 @@ def measure(args) -> list[tuple[str, float, float | None]]:
 def main() -> None:
     args = _parse()
     _environment(args)
-    pg, name = _pg_args(args.database_url)
+    sqlite_file = _home() / "safeharbor.sqlite3"
+
+    def drop():
+        if _sqlite(args):
+            for path in sqlite_file.parent.glob(sqlite_file.name + "*"):
+                path.unlink()
+        else:
+            subprocess.run(["dropdb", *pg, "--if-exists", name], check=False)
+
+    pg, name = _pg_args(args.database_url) if not _sqlite(args) else ([], "")
     if not args.reuse:
-        subprocess.run(["dropdb", *pg, "--if-exists", name], check=True)
-        subprocess.run(["createdb", *pg, name], check=True)
+        drop()
+        if not _sqlite(args):
+            subprocess.run(["createdb", *pg, name], check=True)
     import django
 
     django.setup()
@@ -370,7 +413,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE insights_rollup")
         grains = {g: Rollup.objects.filter(grain=g).count() for g in "dmyDMY"}
-        print(f"\nPostgreSQL {connection.settings_dict['NAME']}: {Matter.objects.count():,} matters; rollup rows: "
+        print(f"\n{connection.vendor} {connection.settings_dict['NAME']}: {Matter.objects.count():,} matters; rollup rows: "
               f"{grains['d']:,} day, {grains['m']:,} month, {grains['y']:,} year; coarse (no harbor, channel): "
               f"{grains['D']:,} day, {grains['M']:,} month, {grains['Y']:,} year; "
               f"rebuild {rebuild_s:.1f} s (target < 120 s)")
@@ -379,7 +422,7 @@ def main() -> None:
     finally:
         connection.close()
         if not args.keep and not args.reuse and not args.generate_only:
-            subprocess.run(["dropdb", *pg, "--if-exists", name], check=False)
+            drop()
 
 
 if __name__ == "__main__":

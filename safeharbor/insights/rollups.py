@@ -30,9 +30,10 @@ Readers use them whenever no harbor or channel is filtered or grouped by and the
 does not go by harbor (insights.queries.coarse_enough); they are kept in step by the same
 deltas and rebuilt from the fine day rows.
 
-Rebuild on PostgreSQL: the day rows are computed in the database by one INSERT ... SELECT ...
-GROUP BY (`_days_in_database`, working days from a temporary calendar table); elsewhere in
-Python a month at a time (`compute_rows`, which the incremental refresh always uses). The
+Rebuild: the day rows are computed in the database by one INSERT ... SELECT ... GROUP BY
+(`_days_in_database`, working days from a temporary calendar table) on PostgreSQL, and on
+SQLite when the time zone has one UTC offset over the years rebuilt; otherwise in Python a
+month at a time (`compute_rows`, which the incremental refresh always uses). The
 tests compare a rebuild with the incrementally kept rows on both databases.
 
 Percentile: the histogram has one exact column per working day 0..HIST_DAYS; a 90th percentile
@@ -367,16 +368,56 @@ def _coarse_days(first: date) -> None:
         )
 
 
+def _fixed_offset_minutes(first: date, last: date) -> int | None:
+    """The current time zone's UTC offset in minutes if it was the same all through
+    [first, last] (Asia/Shanghai since 1992), else None (a daylight-saving zone)."""
+    tz = timezone.get_current_timezone()
+    offsets = {tz.utcoffset(datetime(year, month, 1, 12)) for year in range(first.year, last.year + 1)
+               for month in range(1, 13)}
+    return int(offsets.pop().total_seconds() // 60) if len(offsets) == 1 else None
+
+
 def _days_in_database(first: date, last: date, calendar: Calendar) -> int:
-    """PostgreSQL: the day rows of the matters received from `first` to `last`, computed and
-    written by one INSERT ... SELECT ... GROUP BY, the same counts as compute_rows (the tests
-    compare a rebuild with the rows kept up by compute_rows). Working days come from a
-    temporary table of the calendar's ordinals. Returns the number of rows written."""
+    """The day rows of the matters received from `first` to `last`, computed and written by
+    one INSERT ... SELECT ... GROUP BY, the same counts as compute_rows (the tests compare a
+    rebuild with the rows kept up by compute_rows). Working days come from a temporary table
+    of the calendar's ordinals. PostgreSQL converts to local dates with AT TIME ZONE; SQLite
+    with the zone's fixed offset (the caller checks there is one). Returns the rows written."""
     from safeharbor.matters.models import Matter
 
     calendar.between(first - timedelta(days=1), max(last, timezone.localdate()) + timedelta(days=1))
     table, matters, follow_ups = Rollup._meta.db_table, Matter._meta.db_table, FollowUp._meta.db_table
-    tz = timezone.get_current_timezone_name()
+    postgres = connection.vendor == "postgresql"
+    params = {"grain": G.DAY, "start": day_start(first), "end": day_start(last + timedelta(days=1)),
+              "merged": S.MERGED, "rejected": S.REJECTED, "satisfied": SAT.SATISFIED, "basic": SAT.BASIC,
+              "unsatisfied": SAT.UNSATISFIED}
+    latest = f"FROM {follow_ups} f WHERE f.matter_id = x.id ORDER BY f.at DESC, f.id DESC LIMIT 1"
+    if postgres:
+        params["tz"] = timezone.get_current_timezone_name()
+
+        def local_date(column):
+            return f"({column} AT TIME ZONE %(tz)s)::date"
+
+        fu_contacted, fu_solved = "fu.contacted", "fu.solved"
+        extra_columns = ""
+        lateral = f"""LEFT JOIN LATERAL (
+                SELECT f.contacted, f.solved FROM {follow_ups} f WHERE f.matter_id = m.id AND m.satisfaction <> ''
+                ORDER BY f.at DESC, f.id DESC LIMIT 1
+            ) fu ON true"""
+        greatest = "GREATEST"
+    else:  # SQLite: the latest follow-up by correlated subqueries, only for followed-up matters
+        params["offset"] = f"{_fixed_offset_minutes(first, last):+d} minutes"
+        params["start"] = connection.ops.adapt_datetimefield_value(params["start"])
+        params["end"] = connection.ops.adapt_datetimefield_value(params["end"])
+
+        def local_date(column):
+            return f"date({column}, %(offset)s)"
+
+        fu_contacted, fu_solved = "m.fu_contacted", "m.fu_solved"
+        extra_columns = (f", CASE WHEN x.satisfaction <> '' THEN (SELECT f.contacted {latest}) END AS fu_contacted"
+                         f", CASE WHEN x.satisfaction <> '' THEN (SELECT f.solved {latest}) END AS fu_solved")
+        lateral = ""
+        greatest = "MAX"
     followed = "m.satisfaction <> ''"
     on_time = "m.accepted_at IS NOT NULL AND NOT m.accept_late"
     resolved = "m.resolved_at IS NOT NULL"
@@ -388,8 +429,8 @@ def _days_in_database(first: date, last: date, calendar: Calendar) -> int:
         "resolved": f"COUNT(*) FILTER (WHERE {resolved})",
         "resolved_on_time": f"COUNT(*) FILTER (WHERE {resolved} AND NOT m.resolve_late)",
         "followed_up": f"COUNT(*) FILTER (WHERE {followed})",
-        "contacted": f"COUNT(*) FILTER (WHERE {followed} AND fu.contacted)",
-        "solved": f"COUNT(*) FILTER (WHERE {followed} AND fu.solved)",
+        "contacted": f"COUNT(*) FILTER (WHERE {followed} AND {fu_contacted})",
+        "solved": f"COUNT(*) FILTER (WHERE {followed} AND {fu_solved})",
         "satisfied": "COUNT(*) FILTER (WHERE m.satisfaction = %(satisfied)s)",
         "basic": "COUNT(*) FILTER (WHERE m.satisfaction = %(basic)s)",
         "unsatisfied": "COUNT(*) FILTER (WHERE m.satisfaction = %(unsatisfied)s)",
@@ -402,29 +443,30 @@ def _days_in_database(first: date, last: date, calendar: Calendar) -> int:
     assert list(counts) == list(FIELDS)
     dims = ", ".join(f"m.{name}" for name in DIMENSIONS)
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE insights_calendar (day date PRIMARY KEY, n integer) ON COMMIT DROP")
-        with cursor.cursor.copy("COPY insights_calendar (day, n) FROM STDIN") as copy:
-            for day, n in calendar.ordinals.items():
-                copy.write_row((day, n))
+        if postgres:
+            cursor.execute("CREATE TEMPORARY TABLE insights_calendar (day date PRIMARY KEY, n integer) "
+                           "ON COMMIT DROP")
+            with cursor.cursor.copy("COPY insights_calendar (day, n) FROM STDIN") as copy:
+                for day, n in calendar.ordinals.items():
+                    copy.write_row((day, n))
+        else:
+            cursor.execute("CREATE TEMPORARY TABLE insights_calendar (day text PRIMARY KEY, n integer)")
+            cursor.executemany("INSERT INTO insights_calendar (day, n) VALUES (%s, %s)",
+                               [(day.isoformat(), n) for day, n in calendar.ordinals.items()])
         cursor.execute(
             f"""INSERT INTO {table} (grain, day, {', '.join(DIMENSIONS)}, {', '.join(FIELDS)})
             SELECT %(grain)s, m.received_on, {dims}, {', '.join(counts.values())}
             FROM (
-                SELECT x.*, (x.created_at AT TIME ZONE %(tz)s)::date AS received_on,
-                       GREATEST(cr.n - cc.n, 0) AS days
+                SELECT x.*, {local_date("x.created_at")} AS received_on,
+                       {greatest}(cr.n - cc.n, 0) AS days{extra_columns}
                 FROM {matters} x
-                LEFT JOIN insights_calendar cc ON cc.day = (x.created_at AT TIME ZONE %(tz)s)::date
-                LEFT JOIN insights_calendar cr ON cr.day = (x.resolved_at AT TIME ZONE %(tz)s)::date
+                LEFT JOIN insights_calendar cc ON cc.day = {local_date("x.created_at")}
+                LEFT JOIN insights_calendar cr ON cr.day = {local_date("x.resolved_at")}
                 WHERE x.created_at >= %(start)s AND x.created_at < %(end)s AND x.status <> %(merged)s
             ) m
-            LEFT JOIN LATERAL (
-                SELECT f.contacted, f.solved FROM {follow_ups} f WHERE f.matter_id = m.id AND m.satisfaction <> ''
-                ORDER BY f.at DESC, f.id DESC LIMIT 1
-            ) fu ON true
+            {lateral}
             GROUP BY m.received_on, {dims}""",
-            {"grain": G.DAY, "tz": tz, "start": day_start(first), "end": day_start(last + timedelta(days=1)),
-             "merged": S.MERGED, "rejected": S.REJECTED, "satisfied": SAT.SATISFIED, "basic": SAT.BASIC,
-             "unsatisfied": SAT.UNSATISFIED},
+            params,
         )
         written = cursor.rowcount
         cursor.execute("DROP TABLE insights_calendar")
@@ -449,8 +491,10 @@ def rebuild(since: date | None = None, *, stdout=None) -> dict:
         Rollup.objects.filter(grain__in=[G.YEAR, G.COARSE_YEAR], day__gte=year0).delete()
         last = max(today, local_day(Matter.objects.order_by("-created_at").values_list("created_at", flat=True)
                                     .first() or timezone.now()))
+        in_database = connection.vendor == "postgresql" or (
+            connection.vendor == "sqlite" and _fixed_offset_minutes(since, last) is not None)
         chunk = since
-        while chunk <= last and connection.vendor != "postgresql":  # a month of matters at a time
+        while chunk <= last and not in_database:  # in Python, a month of matters at a time
             end = min(next_month(chunk) - timedelta(days=1), last)
             rows = compute_rows(matters_received(chunk, end), calendar)
             _insert_days(rows)
@@ -459,7 +503,7 @@ def rebuild(since: date | None = None, *, stdout=None) -> dict:
             if stdout:
                 stdout.write(f"{chunk:%Y-%m}: {len(rows)} day rows\n")
             chunk = end + timedelta(days=1)
-        if connection.vendor == "postgresql":  # all of it in the database, in one statement
+        if in_database:  # all of it in the database, in one statement
             counts["days"] = _days_in_database(since, last, calendar)
             counts["matters"] = Rollup.objects.filter(grain=G.DAY, day__gte=since).aggregate(
                 n=Sum("received"))["n"] or 0
