@@ -1,7 +1,6 @@
 """A campaign from mobilization to summary: three units, one lagging (flagged in the
 bulletin), a missed report chased, a clue verified into a matter; bad input refused."""
 
-import shutil
 import subprocess
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ from safeharbor.matters.models import Matter, Meeting
 from safeharbor.notifications.models import Notification
 from tests import factories
 from tests.factories_campaigns import make_campaign
+from tests.tools import require_commands
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -188,8 +188,7 @@ def test_bulletin_pdf_has_the_chinese_font(cast, client, tmp_path):
     response = client.get(reverse("campaigns:bulletin_pdf", args=[bulletin.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils (pdftotext) not installed")
+    require_commands("pdftotext")
     path = tmp_path / "bulletin.pdf"
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout

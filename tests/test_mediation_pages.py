@@ -1,7 +1,6 @@
 """Mediation pages, API, agreement PDF, statistics export, scope (404) and the demo."""
 
 import io
-import shutil
 import subprocess
 from datetime import timedelta
 
@@ -16,6 +15,7 @@ from safeharbor.mediation import actions
 from safeharbor.mediation.models import Case
 from tests import factories
 from tests.factories_mediation import accepted, agree, make_med, session
+from tests.tools import require_commands
 
 pytestmark = pytest.mark.django_db
 
@@ -189,8 +189,7 @@ def test_agreement_pdf_contains_every_required_part_in_chinese(org, med, agreed,
     assert AuditLog.objects.filter(action="export", field="agreement").exists()
     pdf = tmp_path / "agreement.pdf"
     pdf.write_bytes(response.content)
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils not installed")
+    require_commands("pdftotext")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout.replace(" ", "")
     for part in ("人民调解协议书", agreed.number, "申请人：王桂兰", "被申请人：刘志军", "150304196305120028",

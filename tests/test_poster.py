@@ -2,7 +2,6 @@
 
 import io
 import logging
-import shutil
 import subprocess
 
 import pytest
@@ -13,6 +12,7 @@ from PIL import Image
 from safeharbor.intake import posters
 from safeharbor.lib import pdf
 from tests.factories import PortFactory
+from tests.tools import require_commands
 
 REPORT_URL = "http://testserver/report/yongchang/"
 KINDS = ["poster", "poster_png", "poster_svg", "poster_pdf"]
@@ -82,8 +82,7 @@ def test_pdf_is_a4_with_embedded_chinese(client, alice, harbor, tmp_path):
     response = client.get(url("poster_pdf", harbor))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and b"/MediaBox [ 0 0 595.2756 841.8898 ]" in response.content
-    if not (shutil.which("pdftotext") and shutil.which("pdffonts")):
-        pytest.skip("poppler-utils (pdftotext, pdffonts) not installed")
+    require_commands("pdftotext", "pdffonts")
     path = tmp_path / "poster.pdf"
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
