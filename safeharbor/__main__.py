@@ -39,6 +39,9 @@ def _serve(host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("threads", threads)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-")
+            # No client address, user agent or referrer: a line per anonymous questionnaire
+            # answer must not say who sent it (the proxy in front keeps what it is told to).
+            self.cfg.set("access_log_format", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms')
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 20)
 

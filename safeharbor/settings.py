@@ -266,6 +266,7 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)  # the public views apply 
 REPORT_RATE = env_str("REPORT_RATE", "10/m")
 TRACK_RATE = env_str("TRACK_RATE", "30/m")
 ME_TOO_RATE = env_str("ME_TOO_RATE", "20/m")
+SURVEY_RATE = env_str("SURVEY_RATE", "20/h")  # answers per client and questionnaire (open links)
 OPEN311_POST_RATE = env_str("OPEN311_POST_RATE", "60/m")  # per API key
 
 # --- Tasks ------------------------------------------------------------------------------

@@ -53,6 +53,8 @@ def test_results_exports_and_slips(client, alice, answered):
     assert page.status_code == 200 and "罚款不说明理由" in body and "crosstab-table" in body
     assert client.get(f"/surveys/{answered.pk}/results.xlsx").content[:2] == b"PK"
     assert client.get(f"/surveys/{answered.pk}/results.pdf").content[:4] == b"%PDF"
+    assert client.get(f"/surveys/{answered.pk}/results.doc").status_code == 404  # only the two formats
+    assert client.get(f"/surveys/{answered.pk}/qr.gif").status_code == 404
     batch = answered.batches.get()
     assert client.get(f"/surveys/{answered.pk}/batches/{batch.pk}/slips.pdf").content[:4] == b"%PDF"
 

@@ -210,6 +210,8 @@ def preview_frame(request, pk: int):
 
 
 def qr(request, pk: int, fmt: str):
+    if fmt not in ("svg", "png"):
+        raise Http404
     survey = _survey(request, pk)
     url = exports.public_url(request, survey)
     if fmt == "svg":
@@ -280,6 +282,8 @@ def _finding_initial(request) -> dict:
 
 
 def results_export(request, pk: int, fmt: str):
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404
     survey = _survey(request, pk)
     # The spreadsheet has every free-text answer; the PDF report a random sample of them.
     data = queries.survey_results(survey, _version_param(request), texts_limit=None if fmt == "xlsx" else TEXTS_SHOWN)
