@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -225,3 +226,23 @@ def test_training_task_trains_and_activates_a_model(corpus):
 
     assert result["version"] == 1 and result["n_samples"] == 30
     assert ClassifierModel.objects.get(active=True).version == 1
+
+
+def test_seed_corpus_shares_no_text_with_the_benchmark_heldout_set():
+    """bench/routing.py scores on reports written apart from the seed corpus: a held-out
+    report (or a near copy of one) in the seed corpus would make its figures meaningless."""
+    heldout_dir = Path(__file__).resolve().parents[1] / "bench" / "data" / "heldout"
+    held, _ = classifier.read_corpus(heldout_dir)
+    seed, _ = classifier.read_corpus(classifier.SEED_DIR)
+    assert held and seed
+
+    def bigrams(text):
+        text = classifier.normalize(text).replace(" ", "")
+        return {text[i:i + 2] for i in range(len(text) - 1)}
+
+    held_bigrams = [bigrams(t) for t in held]
+    assert not {classifier.normalize(t) for t in seed} & {classifier.normalize(t) for t in held}
+    for text in seed:
+        own = bigrams(text)
+        closest = max(len(own & other) / len(own | other) for other in held_bigrams if own | other)
+        assert closest < 0.8, text
