@@ -179,6 +179,9 @@ class Matter(models.Model):
         verbose_name_plural = _("matters")
         indexes = [
             models.Index(fields=["status", "area_path"], name="matter_status_area"),
+            # The open matters received in a period (dashboards' "still open / overdue now"):
+            # a few seeks per status instead of every matter of the period.
+            models.Index(fields=["status", "created_at"], name="matter_status_created"),
             models.Index(fields=["unit", "status"], name="matter_unit_status"),
             models.Index(fields=["assignee", "status"], name="matter_assignee_status"),
             # Partial on "has a deadline" (only open matters have one), not on the status list:
