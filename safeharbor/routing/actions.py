@@ -85,20 +85,25 @@ def train_classifier(*, seed_dir: Path | None = None, activate: bool = True) -> 
 def on_matter_event(event) -> None:
     """Matter event hook (registered in apps.py), inside the transaction of the event.
 
-    created: right after the commit (`on_arrival`), so that the classifier's work never
-    holds the transaction that stores a resident's report. dispatched by a person: record
-    whether they kept the suggestion (accepted) or changed it (corrected). Failures are
-    logged, never raised: a resident's report must go through whatever happens to routing.
+    created: nothing in the resident's request unless auto-dispatch is set for some
+    category: then `on_arrival` runs right after the commit, since such a matter must not
+    wait. Otherwise the worker files new matters every minute (`index_recent_matters`:
+    suggestion and duplicate index), and whatever needs them first does it on the spot (the
+    matter page and the inbox make the suggestion, a duplicate search files the matters of
+    its window). dispatched by a person: record whether they kept the suggestion (accepted)
+    or changed it (corrected). Failures are logged, never raised: a resident's report must
+    go through whatever happens to routing.
     """
     from safeharbor.matters.models import MatterEvent
+    from safeharbor.routing.models import AutoDispatch
 
-    if event.action == MatterEvent.Action.CREATED:
-        matter = event.matter
-        transaction.on_commit(lambda: on_arrival(matter), robust=True)
-        return
     try:
         with transaction.atomic():  # a savepoint: a failure here undoes only this
-            if event.action == MatterEvent.Action.DISPATCHED and event.actor_id is not None:
+            if event.action == MatterEvent.Action.CREATED:
+                if AutoDispatch.objects.exists():
+                    matter = event.matter
+                    transaction.on_commit(lambda: on_arrival(matter), robust=True)
+            elif event.action == MatterEvent.Action.DISPATCHED and event.actor_id is not None:
                 _record_outcome(event.matter)
     except Exception:  # noqa: BLE001
         logger.exception("routing: cannot handle the %s event of matter %s", event.action, event.matter_id)
@@ -107,8 +112,8 @@ def on_matter_event(event) -> None:
 def on_arrival(matter) -> None:
     """A new matter, once stored: its suggestion, its place in the duplicate index, and the
     auto-dispatch when the category's threshold allows it, in a transaction of their own.
-    If this never runs (a crash right after the commit), the suggestion is made when someone
-    first looks at the matter and the worker files it in the index (index_recent_matters)."""
+    If this never runs (a crash right after the commit), the worker files the matter within
+    a minute and the dispatch is left to a dispatcher."""
     try:
         with transaction.atomic():
             suggestion = queries.suggestion_of(matter)
@@ -252,11 +257,18 @@ def activate_model(row: ClassifierModel, *, actor) -> ClassifierModel:
 
 
 def index_recent_matters() -> int:
-    """File the matters of the last duplicate window that have no fingerprint yet."""
+    """The worker's filing of new matters (every minute): the matters of the last duplicate
+    window that have no fingerprint yet go into the duplicate index, and those still waiting
+    for a dispatcher get their stored suggestion. Returns how many matters were filed."""
     from datetime import timedelta
 
     from safeharbor.matters.models import Matter
 
     since = timezone.now() - timedelta(hours=duplicates.WINDOW_HOURS)
     missing = Matter.objects.filter(created_at__gte=since, routing_fingerprint__isnull=True)
-    return duplicates.index_missing(missing.iterator(chunk_size=2000), queries.load_active())
+    filed = duplicates.index_missing(missing.iterator(chunk_size=2000), queries.load_active())
+    waiting = Matter.objects.filter(created_at__gte=since, status=Matter.Status.RECEIVED,
+                                    routing_suggestion__isnull=True)
+    for matter in waiting.iterator(chunk_size=500):
+        queries.suggestion_of(matter)
+    return filed

@@ -19,7 +19,7 @@ class RoutingConfig(AppConfig):
         # Retrain on the dispatchers' confirmed categories on a schedule (`safeharbor worker`).
         periodic.register("train_classifier", train_classifier, lambda: settings.ROUTING_RETRAIN_HOURS * 3600)
         # Matters the arrival hook could not file in the duplicate index, every 10 minutes.
-        periodic.register("index_recent_matters", index_recent_matters, 600)
+        periodic.register("index_recent_matters", index_recent_matters, 60)
         # Every new matter gets its suggestion (and maybe its auto-dispatch) on arrival.
         hooks.register_event_hook("routing", actions.on_matter_event)
         if not any(item.url_name == "routing:models" for item in navigation.ITEMS):

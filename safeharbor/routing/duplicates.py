@@ -212,7 +212,8 @@ def _keys(report: Report, topic: dict[str, float], *, around: bool) -> set[str]:
 
 def index_matter(matter, predictor=None):
     """File a matter in the duplicate index (on arrival; again is harmless). Returns its
-    topic. Called inside the matter's transaction by the routing event hook."""
+    topic. Called right after a matter's arrival when auto-dispatch is on, else when the
+    matter is first searched from."""
     from safeharbor.routing import queries
     from safeharbor.routing.models import DuplicateKey, MatterFingerprint
 
@@ -273,6 +274,14 @@ def candidates_for(matter, *, user, window_hours: float = WINDOW_HOURS, limit: i
     stored = MatterFingerprint.objects.filter(matter_id=matter.pk).values_list("topic", flat=True).first()
     new_topic = stored if stored is not None else index_matter(matter)
     since = matter.created_at - timedelta(hours=window_hours)
+    prefix = matter.area_path[: 2 * 3] or matter.area_path  # the sub-district (depth 2)
+    # Matters of the window the worker has not filed yet (it does every minute): file them now.
+    unfiled = Matter.objects.filter(created_at__gte=since, created_at__lte=matter.created_at,
+                                    area_path__startswith=prefix, routing_fingerprint__isnull=True)
+    if unfiled.exists():
+        from safeharbor.routing import queries
+
+        index_missing(unfiled.iterator(chunk_size=500), queries.load_active())
     ids = set(
         DuplicateKey.objects.filter(key__in=_keys(new, new_topic, around=True), at__gte=since,
                                     at__lte=matter.created_at)
@@ -280,7 +289,6 @@ def candidates_for(matter, *, user, window_hours: float = WINDOW_HOURS, limit: i
     )
     if not ids:
         return []
-    prefix = matter.area_path[: 2 * 3] or matter.area_path  # the sub-district (depth 2)
     rows = (
         access.visible_matters(user).filter(pk__in=ids, area_path__startswith=prefix)
         .exclude(status__in=["merged", "rejected"])

@@ -16,6 +16,6 @@ def train_classifier() -> dict:
 
 @task()
 def index_recent_matters() -> dict:
-    """File in the duplicate index the matters of the last window that the arrival hook
-    missed (a failure there is logged, never raised). Bounded by the created_at index."""
+    """File the new matters (duplicate index, suggestions): every minute, by the worker.
+    Bounded by the created_at index."""
     return {"filed": actions.index_recent_matters()}
