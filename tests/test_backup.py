@@ -8,10 +8,11 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.tools import scratch_postgres_databases
 
 BIN = Path(sys.executable).parent / "safeharbor"
 
@@ -91,17 +92,5 @@ def test_sqlite_round_trip(tmp_path):
 
 @pytest.mark.postgres
 def test_postgres_round_trip(tmp_path):
-    from django.db import connection
-
-    settings_dict = connection.settings_dict
-    base = f"postgres://{settings_dict.get('USER') or 'postgres'}@{settings_dict.get('HOST') or '127.0.0.1'}:" \
-           f"{settings_dict.get('PORT') or 5432}/"
-    names = [f"safeharbor_bk_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    psql = ["psql", base + "postgres", "-q", "-c"]
-    for name in names:
-        subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
-    try:
-        round_trip(tmp_path, base + names[0], base + names[1])
-    finally:
-        for name in names:
-            subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], capture_output=True)
+    with scratch_postgres_databases("safeharbor_bk", 2) as (source, target):
+        round_trip(tmp_path, source, target)

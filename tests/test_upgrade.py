@@ -18,10 +18,11 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.tools import scratch_postgres_databases
 
 BIN = Path(sys.executable).parent / "safeharbor"
 FIXTURE = Path(__file__).parent / "upgrade"
@@ -139,18 +140,8 @@ def test_sqlite_database_of_the_previous_release(tmp_path):
 
 @pytest.mark.postgres
 def test_postgres_database_of_the_previous_release(tmp_path):
-    from django.db import connection
-
-    settings_dict = connection.settings_dict
-    base = f"postgres://{settings_dict.get('USER') or 'postgres'}@{settings_dict.get('HOST') or '127.0.0.1'}:" \
-           f"{settings_dict.get('PORT') or 5432}/"
-    name = f"safeharbor_up_{uuid.uuid4().hex[:8]}"
-    psql = ["psql", base + "postgres", "-q", "-c"]
-    subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
-    try:
+    with scratch_postgres_databases("safeharbor_up") as (url,):
         with lzma.open(FIXTURE / f"release-{RELEASE}.pg.sql.xz") as packed:
-            subprocess.run(["psql", base + name, "-q", "-v", "ON_ERROR_STOP=1"], input=packed.read(),
+            subprocess.run(["psql", url, "-q", "-v", "ON_ERROR_STOP=1"], input=packed.read(),
                            check=True, capture_output=True)
-        upgrade(release_home(tmp_path), base + name)
-    finally:
-        subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], capture_output=True)
+        upgrade(release_home(tmp_path), url)

@@ -1,7 +1,10 @@
 """Command-line tools some tests read their output with (poppler's pdftotext, pdffonts)."""
 
+import contextlib
 import os
 import shutil
+import subprocess
+import uuid
 
 import pytest
 
@@ -16,3 +19,23 @@ def require_commands(*names: str, package: str = "poppler-utils") -> None:
     if os.environ.get("SAFEHARBOR_REQUIRE_BROWSER") == "1":
         pytest.fail(f"SAFEHARBOR_REQUIRE_BROWSER=1 but {message}")
     pytest.skip(message)
+
+
+@contextlib.contextmanager
+def scratch_postgres_databases(prefix: str, count: int = 1):
+    """Empty PostgreSQL databases next to the test database, for installations the tests run
+    as subprocesses; yields their URLs and drops them afterwards (also on failure)."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    base = f"postgres://{settings_dict.get('USER') or 'postgres'}@{settings_dict.get('HOST') or '127.0.0.1'}:" \
+           f"{settings_dict.get('PORT') or 5432}/"
+    names = [f"{prefix}_{uuid.uuid4().hex[:8]}" for _ in range(count)]
+    psql = ["psql", base + "postgres", "-q", "-c"]
+    try:
+        for name in names:
+            subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
+        yield [base + name for name in names]
+    finally:
+        for name in names:
+            subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], capture_output=True)
