@@ -171,6 +171,13 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]  # checked over plain HTTP from inside
     SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+    # Behind TLS the cookies go over HTTPS only, whatever SECURE_COOKIES says.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# A district platform usually lives on a subdomain of a government domain whose other hosts it
+# does not control: HSTS for subdomains and preloading are the operator's decision
+# (HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD), so `check --deploy` does not warn about them.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): scripts only from our own static files — no inline
 # scripts, no event-handler attributes, no eval; behaviours are declared with data-attributes
@@ -245,6 +252,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One stable name per choice set where field names collide across the modules (else the
+    # schema gets hashed names like "Kind9f7Enum" that change when a choice is added).
+    "ENUM_NAME_OVERRIDES": {
+        "MatterStatusEnum": "safeharbor.matters.models.Matter.Status",
+        "MatterSourceEnum": "safeharbor.matters.models.Matter.Source",
+        "SurveyStatusEnum": "safeharbor.surveys.models.Survey.Status",
+        "DisputeKindEnum": "safeharbor.mediation.models.Case.Kind",
+        "CaseSourceEnum": "safeharbor.mediation.models.Case.Source",
+        "RiskLevelEnum": "safeharbor.mediation.models.Case.Risk",
+        "PartyKindEnum": "safeharbor.mediation.models.Party.Kind",
+        "JudicialConfirmationEnum": "safeharbor.mediation.models.Case.Confirmation",
+        "PerformanceEnum": "safeharbor.mediation.models.Case.Performance",
+        "HazardKindEnum": "safeharbor.campus.models.Hazard.Kind",
+        "IncidentKindEnum": "safeharbor.campus.models.Incident.Kind",
+        "PsychRiskEnum": "safeharbor.campus.models.PsychCase.Risk",
+    },
 }
 
 # --- Cache (rate limits of the public pages) ---------------------------------------------
