@@ -265,8 +265,8 @@ def _apply_delta(grain: str, day: date, deltas: dict[tuple, list[int]]) -> None:
                 create.append(_row_object(grain, day, key, values))
         elif delta[0] > 0:
             create.append(_row_object(grain, day, key, delta))
-    for first in range(0, len(delete), 500):
-        Rollup.objects.filter(pk__in=delete[first:first + 500])._raw_delete(Rollup.objects.db)
+    for first in range(0, len(delete), 500):  # no relations or signals: one DELETE per batch
+        Rollup.objects.filter(pk__in=delete[first:first + 500]).delete()
     Rollup.objects.bulk_create(create, batch_size=500)
 
 
@@ -340,32 +340,37 @@ def _insert_days(rows: dict[tuple, list[int]]) -> None:
                                batch_size=2000)
 
 
-def _sum_into(grain: str, first: date, after: date, source_grain: str) -> None:
-    """Rows of `grain` for [first, after) as the sums of the `source_grain` rows."""
+def _insert_sums(grain: str, source_grain: str, first: date, after: date | None = None, *,
+                 day: date | None = None, coarse: bool = False) -> None:
+    """Rows of `grain` as the sums of the `source_grain` rows from `first` (to `after`), in one
+    INSERT ... SELECT ... GROUP BY: each on `day` when given (a month's or a year's rows), else
+    per day (coarse day rows); `coarse` drops the harbor and the channel."""
     table = Rollup._meta.db_table
-    dims = ", ".join(DIMENSIONS)
-    sums = ", ".join(f"SUM({name})" for name in FIELDS)
+    kept = [d for d in DIMENSIONS if not (coarse and d in ("harbor_id", "source"))]
+    dims, sums = ", ".join(kept), ", ".join(f"SUM({name})" for name in FIELDS)
+    dropped = ", harbor_id, source" if coarse else ""
+    select_dropped = ", NULL, ''" if coarse else ""
+    where, params = "grain = %s AND day >= %s", [source_grain, first]
+    if after is not None:
+        where, params = where + " AND day < %s", [*params, after]
+    group = dims if day is not None else f"day, {dims}"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (grain, day, {dims}, {', '.join(FIELDS)}) "
-            f"SELECT %s, %s, {dims}, {sums} FROM {table} WHERE grain = %s AND day >= %s AND day < %s "
-            f"GROUP BY {dims}",
-            [grain, first, source_grain, first, after],
+            f"INSERT INTO {table} (grain, day, {dims}{dropped}, {', '.join(FIELDS)}) "
+            f"SELECT %s, {'%s' if day is not None else 'day'}, {dims}{select_dropped}, {sums} FROM {table} "
+            f"WHERE {where} GROUP BY {group}",
+            [grain, *([day] if day is not None else []), *params],
         )
+
+
+def _sum_into(grain: str, first: date, after: date, source_grain: str) -> None:
+    """Rows of `grain` for [first, after) as the sums of the `source_grain` rows."""
+    _insert_sums(grain, source_grain, first, after, day=first)
 
 
 def _coarse_days(first: date) -> None:
     """Coarse day rows from `first` as the sums of the fine day rows (one statement)."""
-    table = Rollup._meta.db_table
-    dims = ", ".join(d for d in DIMENSIONS if d not in ("harbor_id", "source"))
-    sums = ", ".join(f"SUM({name})" for name in FIELDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (grain, day, {dims}, harbor_id, source, {', '.join(FIELDS)}) "
-            f"SELECT %s, day, {dims}, NULL, '', {sums} FROM {table} WHERE grain = %s AND day >= %s "
-            f"GROUP BY day, {dims}",
-            [G.COARSE_DAY, G.DAY, first],
-        )
+    _insert_sums(G.COARSE_DAY, G.DAY, first, coarse=True)
 
 
 def _fixed_offset_minutes(first: date, last: date) -> int | None:
