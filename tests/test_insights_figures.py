@@ -20,8 +20,7 @@ follow-up: M1 and M2 responded, M3 (accepted late, and still late when accepted 
 reopening) did not. "Reporter says they were contacted" is a figure of its own (M1, M3).
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -34,13 +33,10 @@ from safeharbor.insights.queries import Dims, RankRow, Weights
 from safeharbor.matters import actions, deadlines
 from safeharbor.matters.models import Matter
 from tests.factories import CategoryFactory, MatterFactory, UserFactory
+from tests.tools import at
 
-TZ = ZoneInfo("Asia/Shanghai")
 SEPTEMBER = periods.month(date(2026, 9, 1))
 
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=TZ)
 
 
 class History:

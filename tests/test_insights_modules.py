@@ -15,8 +15,7 @@ In 新达街道 (永昌佳苑社区):
 In 三道坎街道 (charlie's): one of each, which bob never sees.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 
@@ -31,14 +30,11 @@ from tests.factories_campaigns import make_campaign
 from tests.factories_campus import make_campus
 from tests.factories_mediation import accepted, agree, make_med, register, session
 from tests.factories_services import apply_online, svc  # noqa: F401  (the services fixture)
+from tests.tools import at
 
 pytestmark = pytest.mark.django_db
-TZ = ZoneInfo("Asia/Shanghai")
 SEPTEMBER = periods.month(date(2026, 9, 1))
 
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=TZ)
 
 
 class World:

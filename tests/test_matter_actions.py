@@ -15,7 +15,6 @@ harbor and is dispatched to the police. The cast:
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -36,15 +35,12 @@ from safeharbor.matters.models import (
     Supervision,
 )
 from tests.factories import MatterFactory, UnitFactory, UserFactory
+from tests.tools import TZ
 
-TZ = ZoneInfo("Asia/Shanghai")
 S = Matter.Status
 A = MatterEvent.Action
 MONDAY = "2026-09-14 10:00 +0800"  # an ordinary working week
 
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=TZ)
 
 
 def local(value: datetime) -> str:

@@ -6,7 +6,6 @@ library yet: Monday-Friday, plus whatever the administrators put in the holiday 
 """
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -16,13 +15,7 @@ from safeharbor.lib import workdays
 from safeharbor.matters import actions, deadlines
 from safeharbor.matters.models import DeadlinePolicy, Matter
 from tests.factories import CategoryFactory, MatterFactory
-
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def at(text: str) -> datetime:
-    """'2026-09-30 10:00' in Beijing time."""
-    return datetime.fromisoformat(text).replace(tzinfo=TZ)
+from tests.tools import TZ, at
 
 
 def local(value: datetime) -> str:

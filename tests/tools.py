@@ -1,12 +1,21 @@
-"""Command-line tools some tests read their output with (poppler's pdftotext, pdffonts)."""
+"""Helpers shared by the tests: Beijing times, command-line tools (poppler), scratch databases."""
 
 import contextlib
 import os
 import shutil
 import subprocess
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def at(text: str) -> datetime:
+    """'2026-09-30 10:00' in Beijing time."""
+    return datetime.fromisoformat(text).replace(tzinfo=TZ)
 
 
 def require_commands(*names: str, package: str = "poppler-utils") -> None:
