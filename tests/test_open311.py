@@ -773,3 +773,5 @@ def test_a_nul_in_the_url_is_a_specification_error(client, neighbor):
     assert ET.fromstring(response.content).find("error/code").text == "400"
     api = client.get("/api/matters/?q=%00")
     assert api.status_code == 400 and api.json()["message"]
+    page = client.get("/board/?q=%00")  # elsewhere: plain text
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/plain")

@@ -8,4 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organization")
 
     def ready(self):
+        from django.http import JsonResponse
+
         from safeharbor.core import checks  # noqa: F401  (registers system checks)
+        from safeharbor.core.errors import register_error_format
+
+        # The API's error shape (as for ActionError in the API views).
+        register_error_format("/api/", lambda request, status, message: JsonResponse(
+            {"message": message, "extra": {}}, status=status))

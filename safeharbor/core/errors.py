@@ -17,3 +17,25 @@ class ConflictError(ActionError):
     """The record changed under the user's feet (state moved on, someone else acted)."""
 
     status_code = 409
+
+
+# --- error answers outside the views ----------------------------------------------------------
+# Code that answers before any view runs (middleware) answers in the error format of the part of
+# the site the URL belongs to: each app registers its prefix (the API in JSON, Open311 in the
+# GeoReport format), the rest gets plain text.
+
+_ERROR_FORMATS: dict[str, object] = {}
+
+
+def register_error_format(prefix: str, render) -> None:
+    """`render(request, status, message)` answers errors for URLs under `prefix`."""
+    _ERROR_FORMATS[prefix] = render
+
+
+def error_response(request, status: int, message: str):
+    for prefix, render in _ERROR_FORMATS.items():
+        if request.path.startswith(prefix):
+            return render(request, status, message)
+    from django.http import HttpResponse
+
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")

@@ -52,15 +52,7 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
-            from django.http import HttpResponseBadRequest, JsonResponse
+            from safeharbor.core.errors import error_response
 
-            message = "NUL characters are not allowed in a URL."
-            if request.path.startswith("/api/"):
-                return JsonResponse({"message": message, "extra": {}}, status=400)  # the API error shape
-            if request.path.startswith("/open311/"):  # the GeoReport error list, in the URL's format
-                from safeharbor.open311.formats import render_errors
-
-                fmt = "json" if request.path.endswith(".json") else "xml"
-                return render_errors(fmt, 400, message, headers={"Access-Control-Allow-Origin": "*"})
-            return HttpResponseBadRequest(message + "\n", content_type="text/plain")
+            return error_response(request, 400, "NUL characters are not allowed in a URL.")
         return self.get_response(request)
