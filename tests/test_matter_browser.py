@@ -16,6 +16,9 @@ PHONE = {"width": 390, "height": 844}
 
 
 def log_in(page, base_url: str, username: str, next_path: str = "/matters/") -> None:
+    # Leave the previous page first: an htmx request still in flight there could set the old
+    # session's CSRF cookie after the login page set the new one ("CSRF token incorrect").
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(f"{base_url}/accounts/login/?next={next_path}")
     page.get_by_label("用户名").fill(username)
