@@ -1,6 +1,6 @@
 """Resident submissions under load: how many per second, how fast, and is any lost.
 
-    .venv/bin/python bench/intake.py [--seconds 20] [--clients 16] [--workers 2] [--threads 4]
+    .venv/bin/python bench/intake.py [--seconds 20] [--rounds 4] [--clients 16] [--workers 2] [--threads 4]
 
 Sets up a fresh installation in a temporary SAFEHARBOR_HOME (migrate, demo district),
 starts `safeharbor serve`'s gunicorn on a free loopback port and, for a fixed time, has
@@ -12,7 +12,9 @@ and the lost count.
 
 In the same run, the same load goes to a bare Django view defined here (not in the
 product) that only inserts one row into a table of the same database: the floor of what
-this server and database can do. The ratio product/bare is printed.
+this server and database can do. The ratio product/bare is printed. The two loads alternate
+in --rounds rounds, so that a machine whose speed drifts weighs on both alike. Errors the
+server logged and any acknowledged marker missing from the database are listed.
 Rate limiting is switched off for the run (all clients share 127.0.0.1).
 Targets (SQLite, 2 cores): ≥ 200 submissions/s, p99 < 250 ms, 0 lost, ≥ half the bare rate.
 """
@@ -40,7 +42,12 @@ from safeharbor.settings import *  # noqa: F401,F403
 
 ROOT_URLCONF = "bench_urls"
 RATELIMIT_ENABLE = False
-LOGGING = {"version": 1, "disable_existing_loggers": True}
+# Only the server's errors, to a file the script summarises when a request failed.
+LOGGING = {
+    "version": 1, "disable_existing_loggers": True,
+    "handlers": {"file": {"class": "logging.FileHandler", "filename": str(HOME / "server-errors.log")}},
+    "loggers": {"django.request": {"handlers": ["file"], "level": "ERROR"}},
+}
 '''
 
 BENCH_URLS = '''
@@ -155,7 +162,7 @@ def load(port: int, *, seconds: float, clients: int, bare: bool, tag: str) -> di
                 status, _page, _headers = client.request("POST", "/bench-bare/" if bare else "/report/", body)
             except (OSError, http.client.HTTPException) as exc:
                 with lock:
-                    errors.append(type(exc).__name__)
+                    errors.append(type(exc).__name__)  # not acknowledged: the resident sees it failed
                 client = Client(port)
                 client.cookies = {}
                 continue
@@ -175,16 +182,24 @@ def load(port: int, *, seconds: float, clients: int, bare: bool, tag: str) -> di
     for t in threads:
         t.join()
     wall = time.monotonic() - started
-    latencies.sort()
+    return {"acknowledged": acknowledged, "errors": errors, "wall": wall, "latencies": latencies}
+
+
+def summary(rounds: list[dict]) -> dict:
+    """The rounds of one kind of load taken together."""
+    latencies = sorted(x for r in rounds for x in r["latencies"])
+    acknowledged = [m for r in rounds for m in r["acknowledged"]]
+    wall = sum(r["wall"] for r in rounds)
     return {
-        "acknowledged": acknowledged, "errors": errors, "wall": wall,
+        "acknowledged": acknowledged, "errors": [e for r in rounds for e in r["errors"]],
         "rate": len(acknowledged) / wall if wall else 0,
         "p50": latencies[len(latencies) // 2] * 1000 if latencies else 0,
         "p99": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else 0,
     }
 
 
-def count_lost(env: dict, markers: list[str], *, bare: bool) -> int:
+def find_lost(env: dict, markers: list[str], *, bare: bool) -> list[str]:
+    """The acknowledged markers that are not in the database."""
     code = textwrap.dedent(f"""
         import sys, django; django.setup()
         from django.db import connection
@@ -192,11 +207,23 @@ def count_lost(env: dict, markers: list[str], *, bare: bool) -> int:
         with connection.cursor() as c:
             c.execute({'"SELECT text FROM bench_bare"' if bare else '"SELECT description FROM matters_matter"'})
             found = {{row[0].rsplit(" ", 1)[-1] for row in c.fetchall()}}
-        print(len(markers - found))
+        print(" ".join(sorted(markers - found)))
     """)
     out = subprocess.run([sys.executable, "-c", code], env=env, input="\n".join(markers), text=True,
                          capture_output=True, check=True)
-    return int(out.stdout.strip())
+    return out.stdout.split()
+
+
+def server_errors(home: Path) -> list[str]:
+    """The kinds of exception the server logged (last line of each traceback), most frequent first."""
+    log = home / "server-errors.log"
+    if not log.exists():
+        return []
+    kinds: dict[str, int] = {}
+    for block in log.read_text(errors="replace").split("\nTraceback")[1:]:
+        last = block.strip().splitlines()[-1][:160]
+        kinds[last] = kinds.get(last, 0) + 1
+    return [f"{n} × {kind}" for kind, n in sorted(kinds.items(), key=lambda item: -item[1])]
 
 
 def main():
@@ -205,6 +232,7 @@ def main():
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds of each load")
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
@@ -223,20 +251,29 @@ def main():
     setup(home, env)
     port = free_port()
     server = start_server(port, env, args.workers, args.threads)
+    kinds = (("bare insert", True), ("resident report", False))
     try:
-        results = {}
-        for name, bare in (("bare insert", True), ("resident report", False)):
+        for _name, bare in kinds:
             load(port, seconds=2, clients=args.clients, bare=bare, tag=f"warm{int(bare)}")  # warm-up
-            result = load(port, seconds=args.seconds, clients=args.clients, bare=bare, tag=f"run{int(bare)}")
-            result["lost"] = count_lost(env, result["acknowledged"], bare=bare)
-            results[name] = result
+        # Alternating rounds: a machine whose speed drifts during the run (a shared VM) then
+        # weighs on both figures alike, not on the ratio.
+        rounds: dict[str, list[dict]] = {name: [] for name, _bare in kinds}
+        for n in range(args.rounds):
+            for name, bare in kinds:
+                rounds[name].append(load(port, seconds=args.seconds / args.rounds, clients=args.clients,
+                                         bare=bare, tag=f"run{n}{int(bare)}"))
+        results = {}
+        for name, bare in kinds:
+            result = results[name] = summary(rounds[name])
+            result["lost_markers"] = find_lost(env, result["acknowledged"], bare=bare)
+            result["lost"] = len(result["lost_markers"])
     finally:
         server.terminate()
         server.wait(timeout=20)
 
     db = "PostgreSQL" if args.database_url else "SQLite"
     print(f"\n{db}, gunicorn {args.workers} workers x {args.threads} threads, {args.clients} clients, "
-          f"{args.seconds:.0f} s each")
+          f"{args.seconds:.0f} s each in {args.rounds} alternating rounds")
     print(f"{'':18}{'ok/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'acked':>8}{'errors':>8}{'lost':>6}")
     for name, r in results.items():
         print(f"{name:18}{r['rate']:8.1f}{r['p50']:9.1f}{r['p99']:9.1f}{len(r['acknowledged']):8d}"
@@ -244,8 +281,13 @@ def main():
     product, floor = results["resident report"], results["bare insert"]
     ratio = product["rate"] / floor["rate"] if floor["rate"] else 0
     print(f"ratio report/bare: {ratio:.2f}  (targets: ≥ 200/s, p99 < 250 ms, 0 lost, ratio ≥ 0.5)")
-    if product["errors"]:
-        print("errors:", sorted(set(product["errors"]))[:10])
+    for name, r in results.items():
+        if r["errors"]:
+            print(f"{name} errors:", sorted(set(r["errors"]))[:10])
+        if r["lost"]:
+            print(f"{name} lost (acknowledged, not in the database):", r["lost_markers"][:20])
+    for line in server_errors(home)[:10]:
+        print("server:", line)
 
 
 if __name__ == "__main__":

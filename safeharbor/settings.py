@@ -112,6 +112,10 @@ else:
         "default": {
             "ENGINE": "safeharbor.core.sqlite",  # django.db.backends.sqlite3 + a writers queue
             "NAME": HOME / "safeharbor.sqlite3",
+            # Kept open between requests, as on PostgreSQL: opening one and running the
+            # PRAGMAs below costs more than a resident's whole report otherwise.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # IMMEDIATE: a writing transaction takes the lock at BEGIN, so two writers
                 # queue instead of failing with "database is locked" half-way.

@@ -174,6 +174,15 @@ def django_db_modify_db_settings(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_memos():
+    """Per-process caches (safeharbor.lib.memo) start empty: a rolled-back test sends no
+    post_delete, so a cached district of the last test would otherwise outlive it."""
+    from safeharbor.lib import memo
+
+    memo.clear_all()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in the site's language (zh-hans), whatever an earlier test in the same
     worker activated; messages asserted in Chinese then do not depend on the test order."""

@@ -207,6 +207,7 @@ def test_equal_composites_share_a_rank_and_empty_ones_come_last():
     assert queries.composite(None, 1, 1, Weights()) is None
 
 
+@pytest.mark.django_db  # the calendar reads the administrators' holiday table
 def test_percentile_and_workdays_helpers():
     assert queries.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9.0
     assert queries.percentile([], 90) is None

@@ -167,6 +167,22 @@ def test_a_web_report_gives_both_codes_and_creates_one_matter(client, org, categ
     assert "请保存" in page and reverse("public:track_detail", args=[code]) in page
 
 
+def test_a_tracking_code_drawn_twice_is_drawn_again_and_the_report_goes_through(client, org, monkeypatch):
+    """Codes are not looked up before the insert: the unique constraint catches a repeat."""
+    from safeharbor.lib import codes
+
+    assert report(client).status_code == 302
+    taken, _check = codes_from_receipt(client)
+    draws = iter([taken, taken, "261129-NEWONE"])
+    monkeypatch.setattr(codes, "tracking_code", lambda day: next(draws))
+    count = Matter.objects.count()
+    assert report(client, photos=[photo()]).status_code == 302
+    code, check = codes_from_receipt(client)
+    assert code == "261129-NEWONE" and Matter.objects.count() == count + 1
+    matter = intake_actions.find_for_resident(code, check)
+    assert matter.events.count() == 1 and matter.attachments.count() == 1
+
+
 def test_the_qr_page_preselects_the_harbor_and_records_the_qr_source(client, org):
     url = reverse("public:report_harbor", args=[org.harbor.code])
     assert url == "/report/yongchang/"

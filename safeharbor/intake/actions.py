@@ -71,16 +71,13 @@ def submit_report(
         area = point_area or (harbor.area if harbor else None)
     stored = _store_photos(photos)
     try:
-        with transaction.atomic():
-            matter, check = matter_actions.create_matter(
-                actor=actor, description=description, source=source, category=category, area=area,
-                harbor=harbor, address=address, lat=lat, lon=lon, anonymous=anonymous,
-                reporter_name="" if anonymous else name, reporter_phone=phone, urgency=urgency,
-            )
-            # The report's own photos (matters.queries.matter_files: attachments without an event).
-            for attachment in stored:
-                attachment.matter = matter
-            Attachment.objects.bulk_create(stored)
+        # One transaction: the matter, its first event and the report's own photos
+        # (matters.queries.matter_files: attachments without an event).
+        matter, check = matter_actions.create_matter(
+            actor=actor, description=description, source=source, category=category, area=area,
+            harbor=harbor, address=address, lat=lat, lon=lon, anonymous=anonymous,
+            reporter_name="" if anonymous else name, reporter_phone=phone, urgency=urgency, attachments=stored,
+        )
     except BaseException:
         for attachment in stored:
             attachment.file.storage.delete(attachment.file.name)

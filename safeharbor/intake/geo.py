@@ -1,11 +1,7 @@
 """Points and the installation's own area geometry (GeoJSON polygons): no map service."""
 
-import time
-
 from safeharbor.core.models import Area
-
-_cache: dict = {"at": 0.0, "areas": None}
-CACHE_SECONDS = 300
+from safeharbor.lib.memo import memo
 
 
 def _point_in_ring(lon: float, lat: float, ring) -> bool:
@@ -33,18 +29,15 @@ def contains(geometry: dict | None, lat: float, lon: float) -> bool:
     return False
 
 
+@memo(seconds=300, clear_on=(Area,))
 def _areas():
-    now = time.monotonic()
-    if _cache["areas"] is None or now - _cache["at"] > CACHE_SECONDS:
-        _cache["areas"] = list(
-            Area.objects.exclude(geometry__isnull=True).order_by("-depth").values_list("pk", "depth", "geometry")
-        )
-        _cache["at"] = now
-    return _cache["areas"]
+    return list(
+        Area.objects.exclude(geometry__isnull=True).order_by("-depth").values_list("pk", "depth", "geometry")
+    )
 
 
 def clear_cache() -> None:
-    _cache["areas"] = None
+    _areas.clear()
 
 
 def deepest_area_containing(lat: float, lon: float) -> Area | None:

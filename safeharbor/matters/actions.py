@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from safeharbor.core.crypto import blind_index
 from safeharbor.core.errors import ActionError, ConflictError
 from safeharbor.core.models import Area, Category, Harbor, Unit, User
 from safeharbor.lib import codes, workdays
+from safeharbor.lib.memo import memo
 from safeharbor.matters import deadlines, hooks, rules
 from safeharbor.matters.models import (
     Attachment,
@@ -150,7 +151,9 @@ def _require_unit_member(user: User, unit: Unit) -> None:
 # --- registering -------------------------------------------------------------------------
 
 
-def default_area() -> Area:
+@memo(seconds=60, clear_on=(Area,))
+def default_area() -> Area | None:
+    """The district (the first top-level area), read once a minute per process."""
     return Area.objects.filter(depth=1).order_by("path").first()
 
 
@@ -168,14 +171,22 @@ def _default_area_for(actor) -> Area | None:
     return own
 
 
-@transaction.atomic
 def create_matter(
     *, actor, description: str, source: str = Matter.Source.STAFF, title: str = "",
     category: Category | None = None, area: Area | None = None, harbor: Harbor | None = None,
     address: str = "", lat: float | None = None, lon: float | None = None, anonymous: bool = False,
     reporter_name: str = "", reporter_phone: str = "", urgency: str = Urgency.NORMAL, created_at=None,
+    attachments=(),
 ) -> tuple[Matter, str]:
-    """Register a matter (受理). Returns the matter and its check code (shown once)."""
+    """Register a matter (受理). Returns the matter and its check code (shown once).
+
+    `attachments`: unsaved Attachment rows (files already stored) that belong to the report
+    itself; they are saved with the matter.
+
+    Checks and reads come first and the transaction only writes: on SQLite writers take turns,
+    so whatever runs inside the transaction makes every other writer wait. The tracking code
+    (a billion per day) is not looked up first: the unique constraint refuses a code drawn
+    twice, and then another is drawn."""
     description = _text(description, "description")
     title = _text(title, "title", required=False, limit=200)
     urgency = _urgency(urgency)
@@ -190,9 +201,10 @@ def create_matter(
     if area is None:
         raise ActionError(_("The installation has no areas yet."), extra={"field": "area"})
     created_at = created_at or timezone.now()
+    day = timezone.localtime(created_at).date()
     check = codes.check_code()
     matter = Matter(
-        tracking_code=_unique_tracking_code(timezone.localtime(created_at).date()),
+        tracking_code=codes.tracking_code(day),
         check_code_hash=blind_index(check, kind="check"), source=source, title=title, description=description,
         category=category, domain=category.domain if category else (harbor.domain if harbor else None),
         area=area, area_path=area.path, harbor=harbor, address=_text(address, "address", required=False, limit=200),
@@ -201,17 +213,21 @@ def create_matter(
         created_at=created_at, updated_at=created_at,
     )
     matter.reporter_phone_index = blind_index(matter.reporter_phone) if matter.reporter_phone else ""
-    matter.save()
-    _event(matter, actor, A.CREATED, public=True, at=created_at,
-           data={"source": source, "category": category.code if category else None})
-    return matter, check
-
-
-def _unique_tracking_code(day: date) -> str:
     while True:
-        code = codes.tracking_code(day)
-        if not Matter.objects.filter(tracking_code=code).exists():
-            return code
+        try:
+            with transaction.atomic():
+                matter.save()
+                _event(matter, actor, A.CREATED, public=True, at=created_at,
+                       data={"source": source, "category": category.code if category else None})
+                for attachment in attachments:
+                    attachment.matter = matter
+                Attachment.objects.bulk_create(attachments)
+            return matter, check
+        except IntegrityError:
+            matter.pk = None
+            if not Matter.objects.filter(tracking_code=matter.tracking_code).exists():
+                raise  # not a tracking code drawn twice
+            matter.tracking_code = codes.tracking_code(day)
 
 
 def check_code_matches(matter: Matter, check: str) -> bool:

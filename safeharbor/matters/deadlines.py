@@ -1,15 +1,13 @@
 """Deadlines of matters: the policy table plus the working-day calendar."""
 
-import time
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from safeharbor.core.models import Holiday
 from safeharbor.lib import workdays
+from safeharbor.lib.memo import memo
 from safeharbor.matters.models import DeadlinePolicy, LimitUnit, Urgency
 
 # 12345-style defaults, editable in the admin (DeadlinePolicy): (amount, unit) for accept,
@@ -21,29 +19,15 @@ DEFAULT_POLICIES = {
     Urgency.COMPLEX: ((1, LimitUnit.WORKDAYS), (15, LimitUnit.WORKDAYS), (1, LimitUnit.WORKDAYS)),
 }
 
-_cache: dict = {"at": 0.0, "overrides": None}
-CACHE_SECONDS = 60
-
-
+@memo(seconds=60, clear_on=(Holiday,))
 def overrides() -> dict[date, bool]:
-    """The administrators' holiday table, cached for a minute per process."""
-    now = time.monotonic()
-    if _cache["overrides"] is None or now - _cache["at"] > CACHE_SECONDS:
-        _cache["overrides"] = dict(Holiday.objects.values_list("date", "is_workday"))
-        _cache["at"] = now
-    return _cache["overrides"]
+    """The administrators' holiday table, read once a minute per process (at once in the
+    process where it was edited)."""
+    return dict(Holiday.objects.values_list("date", "is_workday"))
 
 
 def clear_cache() -> None:
-    _cache["overrides"] = None
-
-
-@receiver(post_save, sender=Holiday, dispatch_uid="safeharbor.deadlines.holiday_saved")
-@receiver(post_delete, sender=Holiday, dispatch_uid="safeharbor.deadlines.holiday_deleted")
-def _holiday_changed(**kwargs) -> None:
-    """An administrator edited the holiday table: the next deadline computed in this process
-    uses it at once (other processes within CACHE_SECONDS)."""
-    clear_cache()
+    overrides.clear()
 
 
 def add_limit(start: datetime, amount: int, unit: str) -> datetime:

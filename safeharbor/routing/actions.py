@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeharbor.core.errors import ActionError
+from safeharbor.lib.memo import memo
 from safeharbor.routing import classifier, duplicates, queries
-from safeharbor.routing.models import ClassifierModel
+from safeharbor.routing.models import AutoDispatch, ClassifierModel
 
 logger = logging.getLogger("safeharbor.routing")
 
@@ -95,18 +96,29 @@ def on_matter_event(event) -> None:
     go through whatever happens to routing.
     """
     from safeharbor.matters.models import MatterEvent
-    from safeharbor.routing.models import AutoDispatch
 
-    try:
-        with transaction.atomic():  # a savepoint: a failure here undoes only this
-            if event.action == MatterEvent.Action.CREATED:
-                if AutoDispatch.objects.exists():
-                    matter = event.matter
-                    transaction.on_commit(lambda: on_arrival(matter), robust=True)
-            elif event.action == MatterEvent.Action.DISPATCHED and event.actor_id is not None:
+    if event.action == MatterEvent.Action.CREATED:
+        # Nothing inside the resident's transaction (on SQLite every other writer waits for it):
+        # whether any auto-dispatch is set is asked after the commit.
+        matter = event.matter
+        transaction.on_commit(lambda: _arrived(matter), robust=True)
+    elif event.action == MatterEvent.Action.DISPATCHED and event.actor_id is not None:
+        try:
+            with transaction.atomic():  # a savepoint: a failure here undoes only this
                 _record_outcome(event.matter)
-    except Exception:  # noqa: BLE001
-        logger.exception("routing: cannot handle the %s event of matter %s", event.action, event.matter_id)
+        except Exception:  # noqa: BLE001
+            logger.exception("routing: cannot record the outcome of matter %s", event.matter_id)
+
+
+@memo(seconds=10, clear_on=(AutoDispatch,))
+def auto_dispatch_set() -> bool:
+    """Is auto-dispatch on for any category? Read every 10 s per process, not per report."""
+    return AutoDispatch.objects.exists()
+
+
+def _arrived(matter) -> None:
+    if auto_dispatch_set():
+        on_arrival(matter)
 
 
 def on_arrival(matter) -> None:
@@ -138,8 +150,6 @@ def _record_outcome(matter) -> None:
 
 
 def _auto_dispatch_allowed(matter, suggestion) -> bool:
-    from safeharbor.routing.models import AutoDispatch
-
     if suggestion.category_id is None or suggestion.unit_id is None or suggestion.model_version is None:
         return False  # keyword rules never dispatch on their own
     if matter.category_id and matter.category_id != suggestion.category_id:
@@ -226,8 +236,6 @@ def remove_rule(rule, *, actor) -> None:
 @transaction.atomic
 def set_auto_dispatch(*, actor, category, threshold: float | None):
     """Turn auto-dispatch of a category on at `threshold` (0.5..1), or off (None)."""
-    from safeharbor.routing.models import AutoDispatch
-
     _require_admin(actor)
     if threshold is None:
         AutoDispatch.objects.filter(category=category).delete()

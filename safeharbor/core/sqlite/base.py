@@ -16,7 +16,8 @@ from django.db.backends.sqlite3 import base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    _write_lock_fd = None
+    _lock_fd = None  # the lock file, open as long as the connection
+    _locked = False
 
     def _lock_path(self) -> str | None:
         name = str(self.settings_dict["NAME"])
@@ -25,21 +26,25 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return name + ".writelock"
 
     def _acquire_write_lock(self) -> None:
-        path = self._lock_path()
-        if path is None or self._write_lock_fd is not None:
+        if self._locked:
             return
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # releases the GIL while it waits
-        except BaseException:
-            os.close(fd)
-            raise
-        self._write_lock_fd = fd
+        if self._lock_fd is None:
+            path = self._lock_path()
+            if path is None:
+                return
+            self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)  # releases the GIL while it waits
+        self._locked = True
 
     def _release_write_lock(self) -> None:
-        fd, self._write_lock_fd = self._write_lock_fd, None
+        if self._locked:
+            self._locked = False
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    def _close_lock_file(self) -> None:
+        self._release_write_lock()
+        fd, self._lock_fd = self._lock_fd, None
         if fd is not None:
-            fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
     def _start_transaction_under_autocommit(self):
@@ -66,4 +71,4 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             return super()._close()
         finally:
-            self._release_write_lock()
+            self._close_lock_file()
