@@ -3,7 +3,7 @@
     .venv/bin/python bench/intake.py [--seconds 20] [--rounds 4] [--clients 16] [--workers 2] [--threads 4]
 
 Sets up a fresh installation in a temporary SAFEHARBOR_HOME (migrate, demo district),
-starts `safeharbor serve`'s gunicorn on a free loopback port and, for a fixed time, has
+starts `safeharbor serve` on a free loopback port and, for a fixed time, has
 --clients concurrent residents each open the report page once (session + CSRF token) and
 then submit reports as fast as the server answers (POST /report/ → 302 to the receipt).
 Every report carries a unique marker; afterwards the script checks that every
@@ -93,14 +93,15 @@ def setup(home: Path, env: dict) -> None:
     subprocess.run([*run, "manage", "collectstatic", "--noinput", "-v0"], env=env, check=True)
 
 
-def start_server(port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:
+def start_server(port: int, env: dict, workers: int, threads: int, home: Path) -> subprocess.Popen:
+    """`safeharbor serve` itself (its gunicorn settings, its preparation before the fork), with
+    the benchmark's settings module so that the bare view is there too."""
     server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "wsgi_bench:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
-         "--log-level", "warning"],
-        env=env, cwd=env["PYTHONPATH"].split(os.pathsep)[0],
+        [str(VENV_BIN / "safeharbor"), "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--threads", str(threads)],
+        env=env, stdout=(home / "access.log").open("w"),
     )
-    for _ in range(100):
+    for _ in range(600):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return server
@@ -241,16 +242,12 @@ def main():
     modules.mkdir()
     (modules / "bench_settings.py").write_text(BENCH_SETTINGS)
     (modules / "bench_urls.py").write_text(BENCH_URLS)
-    (modules / "wsgi_bench.py").write_text(
-        "import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'bench_settings'\n"
-        "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"
-    )
     env = {**os.environ, "SAFEHARBOR_HOME": str(home), "DJANGO_SETTINGS_MODULE": "bench_settings",
            "PYTHONPATH": f"{modules}{os.pathsep}{ROOT}", "DATABASE_URL": args.database_url}
     print(f"Setting up {home} ...", flush=True)
     setup(home, env)
     port = free_port()
-    server = start_server(port, env, args.workers, args.threads)
+    server = start_server(port, env, args.workers, args.threads, home)
     kinds = (("bare insert", True), ("resident report", False))
     try:
         for _name, bare in kinds:
