@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from safeharbor.core.models import User
-from safeharbor.matters import actions, deadlines
+from safeharbor.matters import actions
 from safeharbor.matters.models import Matter
 from safeharbor.notifications.models import Notification
 from tests.factories import MatterFactory, UserFactory
@@ -40,7 +40,6 @@ class Cast:
 
 def make_cast(org, alice, bob, charlie, admin_user, time_machine) -> Cast:
     """Use in a fixture: `cast = pytest.fixture(...)` (see the tests)."""
-    deadlines.clear_cache()
     time_machine.move_to(MONDAY_MORNING, tick=False)
     return Cast(
         org=org, alice=alice, bob=bob, charlie=charlie, admin=admin_user,

@@ -16,7 +16,7 @@ from django.db import connection
 
 from safeharbor.core.errors import ActionError, ConflictError
 from safeharbor.core.models import User
-from safeharbor.matters import actions, deadlines, periodic, rules
+from safeharbor.matters import actions, periodic, rules
 from safeharbor.matters.models import Extension, Matter, MatterEvent, PeriodicRun, Supervision
 from tests.factories import MatterFactory, UserFactory
 
@@ -26,11 +26,6 @@ TZ = ZoneInfo("Asia/Shanghai")
 S = Matter.Status
 A = MatterEvent.Action
 PAUSE = 0.3  # seconds a request spends between reading the matter and writing it
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    deadlines.clear_cache()
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from safeharbor.core.models import User
 from safeharbor.insights import actions as insight_actions
 from safeharbor.insights import periods, queries
 from safeharbor.insights.queries import Dims, RankRow, Weights
-from safeharbor.matters import actions, deadlines
+from safeharbor.matters import actions
 from safeharbor.matters.models import Matter
 from tests.factories import CategoryFactory, MatterFactory, UserFactory
 from tests.tools import at
@@ -45,7 +45,6 @@ class History:
 
 @pytest.fixture
 def history(org, alice, bob, charlie, admin_user, time_machine) -> History:
-    deadlines.clear_cache()
     h = History()
     h.org = org
     police = UserFactory(username="police1", role=User.Role.UNIT_HANDLER, unit=org.police)

@@ -36,7 +36,6 @@ pytestmark = pytest.mark.django_db
 SEPTEMBER = periods.month(date(2026, 9, 1))
 
 
-
 class World:
     pass
 

@@ -18,7 +18,7 @@ from safeharbor.insights import periods, queries, rollups
 from safeharbor.insights.models import DIMENSIONS, Rollup, RollupPending
 from safeharbor.insights.queries import Dims, Period
 from safeharbor.insights.tasks import refresh_rollups
-from safeharbor.matters import actions, deadlines
+from safeharbor.matters import actions
 from safeharbor.matters.models import Matter
 from tests.factories import CategoryFactory, MatterFactory, UserFactory
 
@@ -37,7 +37,6 @@ class World:
 
 @pytest.fixture
 def world(org, alice, bob, charlie, admin_user, time_machine) -> World:
-    deadlines.clear_cache()
     w = World()
     w.org, w.admin, w.bob, w.charlie = org, admin_user, bob, charlie
     w.police = UserFactory(username="police1", role=User.Role.UNIT_HANDLER, unit=org.police)
@@ -213,7 +212,6 @@ def test_a_late_follow_up_marks_its_old_day_and_the_worker_brings_it_up_to_date(
 
 
 def test_the_90th_percentile_beyond_the_histogram_is_exact(org, alice, time_machine):
-    deadlines.clear_cache()
     police = UserFactory(username="police9", role=User.Role.UNIT_HANDLER, unit=org.police)
     cat = CategoryFactory(code="public.slow", name_zh="疑难事项", domain=org.domain, default_unit=org.police,
                           accept_days=1, resolve_days=5)

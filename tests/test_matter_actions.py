@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from safeharbor.core.errors import ActionError, ConflictError
 from safeharbor.core.models import User
-from safeharbor.matters import actions, deadlines, queries, rules
+from safeharbor.matters import actions, queries, rules
 from safeharbor.matters.models import (
     Commendation,
     Decision,
@@ -42,15 +42,12 @@ A = MatterEvent.Action
 MONDAY = "2026-09-14 10:00 +0800"  # an ordinary working week
 
 
-
 def local(value: datetime) -> str:
     return timezone.localtime(value, TZ).strftime("%Y-%m-%d %H:%M")
 
 
-
 @pytest.fixture(autouse=True)
 def _clock(time_machine):
-    deadlines.clear_cache()
     time_machine.move_to(MONDAY, tick=False)  # the clock moves only when a test moves it
 
 

@@ -31,7 +31,15 @@ def test_turning_auto_dispatch_on_applies_to_the_next_report_in_this_process(adm
     assert auto_dispatch_set() is False
 
 
-def test_a_value_is_read_again_after_its_time(monkeypatch):
+@pytest.fixture
+def unregistered():
+    """Memos made by a test leave the registry of all memos with it."""
+    before = list(memo_module._ALL)
+    yield
+    memo_module._ALL[:] = before
+
+
+def test_a_value_is_read_again_after_its_time(monkeypatch, unregistered):
     now = [100.0]
     monkeypatch.setattr(memo_module.time, "monotonic", lambda: now[0])
     reads = []
@@ -41,7 +49,7 @@ def test_a_value_is_read_again_after_its_time(monkeypatch):
     assert cached() == 2
 
 
-def test_a_change_during_a_read_is_not_hidden_by_the_old_value():
+def test_a_change_during_a_read_is_not_hidden_by_the_old_value(unregistered):
     """Cleared while it was being read: the value read may be old, so it is not kept."""
     cached = None
     reads = []
@@ -55,4 +63,3 @@ def test_a_change_during_a_read_is_not_hidden_by_the_old_value():
     cached = Memo(compute, seconds=60)
     assert cached() == 1
     assert cached() == 2 and cached() == 2
-    memo_module._ALL.remove(cached)

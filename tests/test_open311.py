@@ -18,7 +18,6 @@ from PIL import Image
 from safeharbor.core.actions import load_taxonomy
 from safeharbor.core.models import AuditLog, Category
 from safeharbor.intake import actions as intake_actions
-from safeharbor.intake import geo
 from safeharbor.lib import codes
 from safeharbor.matters.models import Attachment, Matter
 from safeharbor.open311 import actions, queries
@@ -51,9 +50,6 @@ def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": f"open311-{tmp_path.name}"}}
-    geo.clear_cache()
-    yield
-    geo.clear_cache()
 
 
 @pytest.fixture
@@ -89,7 +85,6 @@ def district_map(org):
     org.district.geometry = {"type": "Polygon", "coordinates": [[
         [106.6, 39.4], [106.9, 39.4], [106.9, 39.6], [106.6, 39.6], [106.6, 39.4]]]}
     org.district.save()
-    geo.clear_cache()
     return org.district
 
 

@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 from safeharbor.core.demo import AREA_BOXES, COMMUNITY_HARBOR, load_demo
 from safeharbor.core.models import Area, Category, Unit, User
 from safeharbor.intake import actions as intake_actions
-from safeharbor.intake import geo
 from safeharbor.matters import actions
 from safeharbor.matters.models import Matter
 
@@ -36,7 +35,6 @@ def phone_page(browser, browser_context_args, settings, tmp_path):
     page = context.new_page()
     yield page
     context.close()
-    geo.clear_cache()
 
 
 def leak_photo(tmp_path):
@@ -54,7 +52,6 @@ def leak_photo(tmp_path):
 
 def test_wang_reports_a_leak_from_the_qr_code_tracks_it_and_rates_it(live_server, phone_page, tmp_path):
     load_demo()
-    geo.clear_cache()
     page, base = phone_page, live_server.url
 
     # The QR code on the harbor's poster opens the report page with the harbor chosen.

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from safeharbor.core.models import User
-from safeharbor.matters import actions, deadlines, periodic, queries
+from safeharbor.matters import actions, periodic, queries
 from safeharbor.matters.models import Matter, MatterEvent, PeriodicRun, Supervision
 from tests.factories import MatterFactory, UserFactory
 
@@ -32,7 +32,6 @@ def local(value: datetime) -> str:
 
 @pytest.fixture(autouse=True)
 def _clock(time_machine):
-    deadlines.clear_cache()
     time_machine.move_to(at("2026-09-14 10:00"), tick=False)  # Monday
 
 

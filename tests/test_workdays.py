@@ -22,13 +22,6 @@ def local(value: datetime) -> str:
     return timezone.localtime(value, TZ).strftime("%Y-%m-%d %H:%M")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_holiday_cache():
-    deadlines.clear_cache()
-    yield
-    deadlines.clear_cache()
-
-
 # --- the calendar itself ------------------------------------------------------------------
 
 
@@ -135,7 +128,6 @@ def test_overrides_win_in_pure_functions():
 def test_holiday_table_wins_for_2027(db):
     Holiday.objects.create(date=date(2027, 1, 11), is_workday=False, name="本地节日")  # a Monday off
     Holiday.objects.create(date=date(2027, 1, 16), is_workday=True, name="调休上班")  # a Saturday on
-    deadlines.clear_cache()
     assert not deadlines.is_workday(date(2027, 1, 11))
     assert deadlines.is_workday(date(2027, 1, 16))
     # Friday + 1: Monday is off → Tuesday.
@@ -150,7 +142,6 @@ def test_holiday_table_wins_over_the_library(db):
     # The district gives Oct 8 off too (e.g. a local festival) and makes Oct 11 a working Sunday.
     Holiday.objects.create(date=date(2026, 10, 8), is_workday=False, name="区内放假")
     Holiday.objects.create(date=date(2026, 10, 11), is_workday=True, name="区内调休")
-    deadlines.clear_cache()
     assert local(deadlines.add_limit(at("2026-09-30 10:00"), 1, "workdays")) == "2026-10-09 10:00"
     assert local(deadlines.add_limit(at("2026-09-30 10:00"), 3, "workdays")) == "2026-10-11 10:00"
 
@@ -217,7 +208,6 @@ def test_matter_dispatched_on_the_working_saturday(org, alice, category, time_ma
 def test_matter_in_2027_with_holiday_rows(org, alice, category, time_machine):
     Holiday.objects.create(date=date(2027, 1, 11), is_workday=False, name="本地节日")
     Holiday.objects.create(date=date(2027, 1, 16), is_workday=True, name="调休上班")
-    deadlines.clear_cache()
     time_machine.move_to(at("2027-01-08 15:00"))
     matter = _dispatch(org, alice, category=category)
     assert local(matter.accept_due_at) == "2027-01-12 15:00"

@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 
 from safeharbor.core.models import User
-from safeharbor.matters import actions, deadlines
+from safeharbor.matters import actions
 from safeharbor.matters.models import Matter, MatterEvent
 from safeharbor.notifications.models import Notification, OutboxMessage
 from tests.factories import MatterFactory, UserFactory
@@ -99,7 +99,6 @@ def test_workers_started_again_and_again_find_nothing_more_to_do(installation): 
 def test_racing_sweeps_notify_each_person_once(org, alice, time_machine):
     """Four sweeps at once over the same overdue matters: the handler hears of each deadline
     once, the unit of each order once, the district's dispatchers of each escalation once."""
-    deadlines.clear_cache()
     time_machine.move_to(datetime(2026, 9, 14, 10, 0, tzinfo=TZ))
     handler = UserFactory(username="police1", role=User.Role.UNIT_HANDLER, unit=org.police)
     district = UserFactory(username="district", role=User.Role.DISPATCHER, areas=[org.district])

@@ -36,10 +36,6 @@ def _areas():
     )
 
 
-def clear_cache() -> None:
-    _areas.clear()
-
-
 def deepest_area_containing(lat: float, lon: float) -> Area | None:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None

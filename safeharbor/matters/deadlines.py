@@ -26,10 +26,6 @@ def overrides() -> dict[date, bool]:
     return dict(Holiday.objects.values_list("date", "is_workday"))
 
 
-def clear_cache() -> None:
-    overrides.clear()
-
-
 def add_limit(start: datetime, amount: int, unit: str) -> datetime:
     start = timezone.localtime(start)
     if unit == LimitUnit.HOURS:
