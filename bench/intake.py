@@ -102,6 +102,8 @@ def start_server(port: int, env: dict, workers: int, threads: int, home: Path) -
         env=env, stdout=(home / "access.log").open("w"),
     )
     for _ in range(600):
+        if server.poll() is not None:
+            raise SystemExit(f"safeharbor serve exited with status {server.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return server
