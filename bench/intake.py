@@ -135,7 +135,26 @@ class Client:
         return response.status, data, dict(response.headers)
 
 
-def load(port: int, *, seconds: float, clients: int, bare: bool, tag: str) -> dict:
+def server_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds used so far by the server's processes (Linux /proc; 0 elsewhere)."""
+    def pids(pid: int) -> list[int]:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return [pid]
+        return [pid, *(p for child in children for p in pids(int(child)))]
+
+    total = 0.0
+    for pid in pids(server.pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def load(port: int, *, seconds: float, clients: int, bare: bool, tag: str, server=None) -> dict:
     latencies: list[float] = []
     acknowledged: list[str] = []
     errors: list[str] = []
@@ -179,13 +198,14 @@ def load(port: int, *, seconds: float, clients: int, bare: bool, tag: str) -> di
                     errors.append(str(status))
 
     threads = [threading.Thread(target=resident, args=(n,)) for n in range(clients)]
-    started = time.monotonic()
+    started, client_cpu, cpu = time.monotonic(), time.process_time(), server_cpu(server) if server else 0
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.monotonic() - started
-    return {"acknowledged": acknowledged, "errors": errors, "wall": wall, "latencies": latencies}
+    return {"acknowledged": acknowledged, "errors": errors, "wall": wall, "latencies": latencies,
+            "client_cpu": time.process_time() - client_cpu, "server_cpu": (server_cpu(server) - cpu) if server else 0}
 
 
 def summary(rounds: list[dict]) -> dict:
@@ -193,7 +213,10 @@ def summary(rounds: list[dict]) -> dict:
     latencies = sorted(x for r in rounds for x in r["latencies"])
     acknowledged = [m for r in rounds for m in r["acknowledged"]]
     wall = sum(r["wall"] for r in rounds)
+    requests = len(latencies) or 1
     return {
+        "server_ms": sum(r["server_cpu"] for r in rounds) / requests * 1000,
+        "client_ms": sum(r["client_cpu"] for r in rounds) / requests * 1000,
         "acknowledged": acknowledged, "errors": [e for r in rounds for e in r["errors"]],
         "rate": len(acknowledged) / wall if wall else 0,
         "p50": latencies[len(latencies) // 2] * 1000 if latencies else 0,
@@ -260,7 +283,7 @@ def main():
         for n in range(args.rounds):
             for name, bare in kinds:
                 rounds[name].append(load(port, seconds=args.seconds / args.rounds, clients=args.clients,
-                                         bare=bare, tag=f"run{n}{int(bare)}"))
+                                         bare=bare, tag=f"run{n}{int(bare)}", server=server))
         results = {}
         for name, bare in kinds:
             result = results[name] = summary(rounds[name])
@@ -273,10 +296,11 @@ def main():
     db = "PostgreSQL" if args.database_url else "SQLite"
     print(f"\n{db}, gunicorn {args.workers} workers x {args.threads} threads, {args.clients} clients, "
           f"{args.seconds:.0f} s each in {args.rounds} alternating rounds")
-    print(f"{'':18}{'ok/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'acked':>8}{'errors':>8}{'lost':>6}")
+    print(f"{'':18}{'ok/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'acked':>8}{'errors':>8}{'lost':>6}"
+          f"{'CPU ms/req: server':>20}{'client':>8}")
     for name, r in results.items():
         print(f"{name:18}{r['rate']:8.1f}{r['p50']:9.1f}{r['p99']:9.1f}{len(r['acknowledged']):8d}"
-              f"{len(r['errors']):8d}{r['lost']:6d}")
+              f"{len(r['errors']):8d}{r['lost']:6d}{r['server_ms']:20.2f}{r['client_ms']:8.2f}")
     product, floor = results["resident report"], results["bare insert"]
     ratio = product["rate"] / floor["rate"] if floor["rate"] else 0
     print(f"ratio report/bare: {ratio:.2f}  (targets: ≥ 200/s, p99 < 250 ms, 0 lost, ratio ≥ 0.5)")

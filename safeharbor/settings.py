@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "safeharbor.core.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "safeharbor.core.middleware.LoginRequiredMiddleware",
     "safeharbor.core.middleware.TwoFactorRequiredMiddleware",

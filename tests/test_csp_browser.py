@@ -27,6 +27,12 @@ def test_header_is_sent(client, db):
     assert "frame-ancestors 'none'" in policy
 
 
+def test_a_redirect_carries_no_policy_the_page_it_leads_to_does(client, db):
+    response = client.get("/matters/")  # not logged in: sent to the login page
+    assert response.status_code == 302 and "Content-Security-Policy" not in response.headers
+    assert "frame-ancestors 'none'" in client.get(response["Location"]).headers["Content-Security-Policy"]
+
+
 def test_no_violation_on_the_main_pages(live_server, page):
     load_demo()
     base = live_server.url

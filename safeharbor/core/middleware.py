@@ -1,3 +1,4 @@
+import csp.middleware
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 
 
@@ -56,3 +57,14 @@ class RejectNulMiddleware:
 
             return error_response(request, 400, "NUL characters are not allowed in a URL.")
         return self.get_response(request)
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp's, minus the policy on redirects: a redirect has no document for it to
+    protect, and the browser applies the policy of the page it lands on. (Building the policy
+    is a good part of what answering a form's POST-redirect-GET costs.)"""
+
+    def process_response(self, request, response):
+        if 300 <= response.status_code < 400:
+            return response
+        return super().process_response(request, response)

@@ -8,10 +8,8 @@ visitors leave no session rows behind.
 """
 
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core import signing
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from safeharbor.core.errors import ActionError
+from safeharbor.core.passes import get_pass, is_proven, remember, set_pass
 from safeharbor.core.ratelimits import limited
 from safeharbor.intake import actions, geo, queries
 from safeharbor.intake.public_forms import (
@@ -38,8 +37,6 @@ from safeharbor.matters.models import Matter
 
 RECEIPT = "intake_receipt"  # signed cookie: the codes of the last report, for the receipt page
 TRACKED = "intake_tracked"  # signed cookie: tracking codes whose check code this browser proved
-MAX_TRACKED = 20
-TRACKED_DAYS = 30
 # A request body larger than this is refused before it is read (three photos and the text).
 MAX_BODY = MAX_PHOTOS * MAX_PHOTO_BYTES + 2 * 1024 * 1024
 
@@ -111,7 +108,7 @@ def report(request, harbor_code: str | None = None):
                 response = redirect("public:receipt")
                 set_pass(response, RECEIPT, {"code": matter.tracking_code, "check": check,
                                               "harbor": harbor.name if harbor else ""}, max_age=3600)
-                remember(request, response, matter.tracking_code)
+                remember(request, response, matter.tracking_code, cookie=TRACKED)
                 return response
         return _report_page(request, form, harbor, from_qr, status=400)
     return _report_page(request, ReportForm(), harbor, from_qr)
@@ -135,32 +132,10 @@ def receipt(request):
 # --- tracking --------------------------------------------------------------------------------
 
 
-def set_pass(response, name: str, value, *, max_age: int) -> None:
-    response.set_cookie(
-        name, signing.dumps(value, salt=name, compress=True), max_age=max_age, httponly=True, samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-
-
-def get_pass(request, name: str, default):
-    raw = request.COOKIES.get(name)
-    try:
-        return signing.loads(raw, salt=name, max_age=TRACKED_DAYS * 86400) if raw else default
-    except signing.BadSignature:
-        return default
-
-
-def remember(request, response, code: str, cookie: str = TRACKED) -> None:
-    """This browser proved the check code of `code`: let it open the tracking page (also used by
-    the other modules' resident pages, each with its own cookie)."""
-    codes = [c for c in get_pass(request, cookie, []) if c != code]
-    set_pass(response, cookie, [code, *codes][:MAX_TRACKED], max_age=TRACKED_DAYS * 86400)
-
-
 def _tracked_matter(request, code: str) -> Matter | None:
     """The matter behind this code if this visitor proved its check code, else None."""
     code = actions.normalize_code(code)
-    if code not in get_pass(request, TRACKED, []):
+    if not is_proven(request, code, cookie=TRACKED):
         return None
     return Matter.objects.select_related("unit", "category", "harbor").filter(tracking_code=code).first()
 
@@ -174,7 +149,7 @@ def track(request):
             matter = actions.find_for_resident(form.cleaned_data["code"], form.cleaned_data["check"])
             if matter is not None:
                 response = redirect("public:track_detail", code=matter.tracking_code)
-                remember(request, response, matter.tracking_code)
+                remember(request, response, matter.tracking_code, cookie=TRACKED)
                 return response
             form.add_error(None, _("The tracking code or the check code is not correct."))
     else:

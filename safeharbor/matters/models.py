@@ -97,17 +97,25 @@ class Matter(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.STAFF)
     title = models.CharField(_("summary"), max_length=200, blank=True)
     description = models.TextField(_("what happened"))
+    # The foreign keys' indexes are in Meta.indexes: partial (most new matters have no unit,
+    # handler, harbor... yet) or led by the key. Each index is one more B-tree that every new
+    # matter writes while the other writers wait.
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="matters"
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="matters",
+        db_index=False,
     )
     domain = models.ForeignKey(
-        Domain, verbose_name=_("domain"), null=True, blank=True, on_delete=models.PROTECT, related_name="matters"
+        Domain, verbose_name=_("domain"), null=True, blank=True, on_delete=models.PROTECT, related_name="matters",
+        db_index=False,
     )
-    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="matters")
+    # No index of its own: every read goes by area_path ("everything under X").
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="matters",
+                             db_index=False)
     # Copy of area.path: "everything under X" without a join (kept by actions.py).
     area_path = models.CharField(max_length=255, db_index=True, editable=False)
     harbor = models.ForeignKey(
-        Harbor, verbose_name=_("harbor"), null=True, blank=True, on_delete=models.SET_NULL, related_name="matters"
+        Harbor, verbose_name=_("harbor"), null=True, blank=True, on_delete=models.SET_NULL, related_name="matters",
+        db_index=False,
     )
     address = models.CharField(_("place"), max_length=200, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
@@ -122,20 +130,20 @@ class Matter(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     unit = models.ForeignKey(
         Unit, verbose_name=_("responsible unit"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="matters",
+        related_name="matters", db_index=False,
     )
     co_units = models.ManyToManyField(Unit, verbose_name=_("co-units"), blank=True, related_name="co_matters")
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="assigned_matters",
+        related_name="assigned_matters", db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="registered_matters",
+        on_delete=models.SET_NULL, related_name="registered_matters", db_index=False,
     )
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="duplicates",
+        related_name="duplicates", db_index=False,
     )
 
     created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
@@ -157,7 +165,8 @@ class Matter(models.Model):
     auto_supervised_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_to = models.ForeignKey(
-        Area, verbose_name=_("escalated to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Area, verbose_name=_("escalated to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
     )
     accept_late = models.BooleanField(_("accepted late"), default=False)
     resolve_late = models.BooleanField(_("resolved late"), default=False)
@@ -182,15 +191,24 @@ class Matter(models.Model):
             # The open matters received in a period (dashboards' "still open / overdue now"):
             # a few seeks per status instead of every matter of the period.
             models.Index(fields=["status", "created_at"], name="matter_status_created"),
-            models.Index(fields=["unit", "status"], name="matter_unit_status"),
-            models.Index(fields=["assignee", "status"], name="matter_assignee_status"),
+            # Partial on "is set": a query for a given unit, handler... implies it (SQLite and
+            # PostgreSQL both see that), and the matters without one are not written into them.
+            models.Index(fields=["unit", "status"], name="matter_unit_status", condition=Q(unit__isnull=False)),
+            models.Index(fields=["assignee", "status"], name="matter_assignee_status",
+                         condition=Q(assignee__isnull=False)),
+            models.Index(fields=["category"], name="matter_category", condition=Q(category__isnull=False)),
+            models.Index(fields=["domain"], name="matter_domain", condition=Q(domain__isnull=False)),
+            models.Index(fields=["harbor"], name="matter_harbor", condition=Q(harbor__isnull=False)),
+            models.Index(fields=["created_by"], name="matter_created_by", condition=Q(created_by__isnull=False)),
+            models.Index(fields=["merged_into"], name="matter_merged_into", condition=Q(merged_into__isnull=False)),
             # Partial on "has a deadline" (only open matters have one), not on the status list:
             # SQLite cannot use a partial index whose condition Django sends as parameters.
             models.Index(fields=["due_at"], name="matter_open_due", condition=Q(due_at__isnull=False)),
             models.Index(fields=["warn_at"], name="matter_open_warn", condition=Q(warn_at__isnull=False)),
             models.Index(fields=["created_at"], name="matter_supervised", condition=Q(supervised=True)),
             models.Index(fields=["new_info_at"], name="matter_new_info", condition=Q(new_info_at__isnull=False)),
-            models.Index(fields=["escalated_to", "status"], name="matter_escalated"),
+            models.Index(fields=["escalated_to", "status"], name="matter_escalated",
+                         condition=Q(escalated_to__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -239,23 +257,29 @@ class MatterEvent(models.Model):
         OVERDUE = "overdue", _("overdue")
         ESCALATED = "escalated", _("escalated")
 
-    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
+    # Indexes in Meta: event_matter_at serves the matter's own; the others are partial.
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             db_index=False)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)  # before/after of changed fields
     public = models.BooleanField(_("shown to the reporter"), default=False)
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["matter", "at"], name="event_matter_at")]
+        indexes = [
+            models.Index(fields=["matter", "at"], name="event_matter_at"),
+            models.Index(fields=["actor"], name="event_actor", condition=Q(actor__isnull=False)),
+            models.Index(fields=["unit"], name="event_unit", condition=Q(unit__isnull=False)),
+        ]
         verbose_name = _("matter event")
         verbose_name_plural = _("matter events")
 

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from safeharbor.core.errors import ActionError
 from safeharbor.core.forms import add_action_error
 from safeharbor.core.models import Harbor
+from safeharbor.core.passes import get_pass, is_proven, remember, set_pass
 from safeharbor.core.ratelimits import limited
 from safeharbor.intake.actions import normalize_code
 from safeharbor.intake.posters import qr_svg
-from safeharbor.intake.public_views import get_pass, remember, set_pass
 from safeharbor.services import actions, forms, queries
 from safeharbor.services.models import Application, Event, Service
 
@@ -108,7 +108,7 @@ def track(request):
 
 def _tracked(request, code: str) -> Application | None:
     code = normalize_code(code)
-    if code not in get_pass(request, TRACKED, []):
+    if not is_proven(request, code, cookie=TRACKED):
         return None
     return Application.objects.select_related("service", "harbor", "event", "job").filter(tracking_code=code).first()
 
