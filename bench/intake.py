@@ -1,9 +1,9 @@
 """Resident submissions under load: how many per second, how fast, and is any lost.
 
-    .venv/bin/python bench/intake.py [--seconds 20] [--rounds 4] [--clients 16] [--workers 2] [--threads 4]
+    .venv/bin/python bench/intake.py [--seconds 20] [--rounds 4] [--clients 16] [--workers N] [--threads N]
 
 Sets up a fresh installation in a temporary SAFEHARBOR_HOME (migrate, demo district),
-starts `safeharbor serve` on a free loopback port and, for a fixed time, has
+starts `safeharbor serve` (its default workers and threads unless given) on a free loopback port and, for a fixed time, has
 --clients concurrent residents each open the report page once (session + CSRF token) and
 then submit reports as fast as the server answers (POST /report/ → 302 to the receipt).
 Every report carries a unique marker; afterwards the script checks that every
@@ -21,7 +21,6 @@ Targets (SQLite, 2 cores): ≥ 200 submissions/s, p99 < 250 ms, 0 lost, ≥ half
 
 import argparse
 import http.client
-import http.cookies
 import os
 import re
 import socket
@@ -129,9 +128,10 @@ class Client:
         response = self.conn.getresponse()
         data = response.read().decode("utf-8", "replace")
         for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = http.cookies.SimpleCookie(header)
-            for key, morsel in cookie.items():
-                self.cookies[key] = morsel.value
+            # name=value up to the first ";" (the attributes do not matter here): a browser does
+            # this in native code, and the load generator shares the server's cores.
+            key, _, value = header.partition(";")[0].partition("=")
+            self.cookies[key.strip()] = value.strip().strip('"')
         return response.status, data, dict(response.headers)
 
 
@@ -256,8 +256,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, help="default: safeharbor serve's for the database")
+    parser.add_argument("--threads", type=int, help="default: safeharbor serve's for the database")
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds of each load")
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
@@ -269,6 +269,12 @@ def main():
     (modules / "bench_urls.py").write_text(BENCH_URLS)
     env = {**os.environ, "SAFEHARBOR_HOME": str(home), "DJANGO_SETTINGS_MODULE": "bench_settings",
            "PYTHONPATH": f"{modules}{os.pathsep}{ROOT}", "DATABASE_URL": args.database_url}
+    if args.workers is None or args.threads is None:
+        from safeharbor.__main__ import default_workers_threads
+
+        os.environ["DATABASE_URL"] = args.database_url  # the defaults depend on the database
+        workers, threads = default_workers_threads()
+        args.workers, args.threads = args.workers or workers, args.threads or threads
     print(f"Setting up {home} ...", flush=True)
     setup(home, env)
     port = free_port()

@@ -37,12 +37,14 @@ def _serve(host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
-            self.cfg.set("worker_class", "gthread")
+            # One thread: gunicorn's plain (sync) worker, a request at a time, no keep-alive
+            # (nginx in front buffers slow clients, docs/deployment.md); more: gthread.
+            self.cfg.set("worker_class", "sync" if threads == 1 else "gthread")
             self.cfg.set("accesslog", "-")
             # No client address, user agent or referrer: a line per anonymous questionnaire
             # answer must not say who sent it (the proxy in front keeps what it is told to).
             self.cfg.set("access_log_format", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms')
-            self.cfg.set("timeout", 60)
+            self.cfg.set("timeout", 120)  # a sync worker busy longer than this is restarted
             self.cfg.set("graceful_timeout", 20)
 
         def load(self):
@@ -237,6 +239,20 @@ def cmd_manage(args) -> None:
     execute_from_command_line(["safeharbor manage", *args.rest])
 
 
+def default_workers_threads() -> tuple[int, int]:
+    """WEB_WORKERS and WEB_THREADS, else what suits the database.
+
+    SQLite: two processes per core, one thread each. Writers take turns there, and a thread
+    whose turn it is must also win the interpreter lock back from its sibling threads after
+    every statement, so the turn lasts longer and everyone waits (bench/intake.py, 2 cores:
+    2 x 4 threads ~440 reports/s, 4 gthread processes ~600/s, 4 sync processes ~630/s with
+    p99 halved). PostgreSQL: a process per core with four threads, which overlap their waits
+    on the database server."""
+    cores = os.cpu_count() or 1
+    workers, threads = (max(2, cores), 4) if os.environ.get("DATABASE_URL") else (2 * cores, 1)
+    return int(os.environ.get("WEB_WORKERS") or workers), int(os.environ.get("WEB_THREADS") or threads)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="safeharbor",
@@ -246,10 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def server_options(p):
+        workers, threads = default_workers_threads()
         p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
-        p.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+        p.add_argument("--workers", type=int, default=workers)
+        p.add_argument("--threads", type=int, default=threads)
 
     p = sub.add_parser("demo", help="set up the demo district (once) and serve it")
     server_options(p)

@@ -121,8 +121,10 @@ else:
                 # queue instead of failing with "database is locked" half-way.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+                # wal_autocheckpoint: a safety net only (40 MB of log); checkpoints are made
+                # outside the writers' lock by safeharbor.core.sqlite.
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000; "
                     "PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000; PRAGMA mmap_size=268435456;"
                 ),
             },

@@ -367,7 +367,7 @@ DEMO = "import django; django.setup(); from safeharbor.core.demo import load_dem
 def _server_crash(inst: Installation):
     inst.python(DEMO)
     port = free_port()
-    server = inst.start("serve", "--port", str(port), "--workers", "2", "--threads", "4", name="serve")
+    server = inst.start("serve", "--port", str(port), name="serve")  # its default workers for the database
     wait_for_http(port, server, inst, "serve")
 
     burst = Burst(port, clients=8, tag="before").start()
@@ -376,7 +376,7 @@ def _server_crash(inst: Installation):
     burst.stop()
     assert burst.count() >= 40
 
-    server = inst.start("serve", "--port", str(port), "--workers", "2", "--threads", "4", name="serve")
+    server = inst.start("serve", "--port", str(port), name="serve")  # its default workers for the database
     wait_for_http(port, server, inst, "serve")
     after = Burst(port, clients=4, tag="after").start()
     wait_until(lambda: after.count() >= 10, 60, "reports after the restart")

@@ -20,6 +20,7 @@ from safeharbor.core.crypto import blind_index
 from safeharbor.core.errors import ActionError, ConflictError
 from safeharbor.core.models import Area, Category, Harbor, Unit, User
 from safeharbor.lib import codes, workdays
+from safeharbor.lib.inserts import insert
 from safeharbor.lib.memo import memo
 from safeharbor.matters import deadlines, hooks, rules
 from safeharbor.matters.models import (
@@ -74,11 +75,12 @@ def _load_for(actor, matter, action: str, *, expected_status: str | None = None)
 
 def _event(matter: Matter, actor, action: str, *, before: str = "", note: str = "", unit=None,
            data: dict | None = None, public: bool = False, at=None) -> MatterEvent:
-    event = MatterEvent.objects.create(
+    event = MatterEvent(
         matter=matter, actor=actor if getattr(actor, "is_authenticated", False) else None, action=action,
         from_status=before, to_status=matter.status, note=note, unit=unit, data=data or {}, public=public,
         at=at or timezone.now(),
     )
+    insert(event)  # the statement compiled once: every change of every matter records an event
     hooks.run_event_hooks(event)
     return event
 
@@ -216,7 +218,7 @@ def create_matter(
     while True:
         try:
             with transaction.atomic():
-                matter.save()
+                insert(matter)
                 _event(matter, actor, A.CREATED, public=True, at=created_at,
                        data={"source": source, "category": category.code if category else None})
                 for attachment in attachments:

@@ -1,0 +1,75 @@
+"""lib.inserts.insert: a new row exactly as Model.save() writes it, with the statement
+compiled once."""
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import Value, signals
+from django.db.models.functions import Upper
+
+from safeharbor.lib.inserts import insert
+from safeharbor.matters.models import Matter, MatterEvent
+from tests.factories import CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def matter(org, code, **extra):
+    return Matter(tracking_code=code, description="楼道灯坏了", area=org.district, area_path=org.district.path,
+                  reporter_name="王芳", reporter_phone="13800138000", **extra)
+
+
+def row(model, pk, skip=("id", "tracking_code")):
+    values = model.objects.filter(pk=pk).values().get()
+    return {k: v for k, v in values.items() if k not in skip}
+
+
+def test_an_inserted_matter_is_the_row_save_writes(org):
+    category = CategoryFactory()
+    saved, inserted = matter(org, "261129-SAVED1", category=category), matter(org, "261129-INSRT1", category=category)
+    saved.created_at = inserted.created_at = saved.updated_at = inserted.updated_at = saved.created_at
+    saved.save()
+    insert(inserted)
+    assert inserted.pk and inserted.pk != saved.pk and not inserted._state.adding
+    assert row(Matter, inserted.pk) == row(Matter, saved.pk)
+    again = Matter.objects.get(pk=inserted.pk)
+    assert (again.reporter_phone, again.category, again.status) == ("13800138000", category, Matter.Status.RECEIVED)
+
+
+def test_an_inserted_event_keeps_its_data_and_null_keys(org):
+    m = matter(org, "261129-EVENT1")
+    insert(m)
+    first = MatterEvent(matter=m, action=MatterEvent.Action.CREATED, data={"source": "web", "n": [1, "二"]})
+    second = MatterEvent(matter=m, action=MatterEvent.Action.CREATED, data={"source": "web", "n": [1, "二"]},
+                         at=first.at)
+    insert(first)
+    second.save()
+    assert row(MatterEvent, first.pk, skip=("id",)) == row(MatterEvent, second.pk, skip=("id",))
+    assert list(m.events.values_list("data", flat=True)) == [{"source": "web", "n": [1, "二"]}] * 2
+
+
+def test_receivers_and_expressions_go_through_save(org):
+    seen = []
+
+    def receiver(sender, instance, created, **kwargs):
+        seen.append((instance.tracking_code, created))
+
+    signals.post_save.connect(receiver, sender=Matter)
+    try:
+        insert(matter(org, "261129-SIGNAL"))
+    finally:
+        signals.post_save.disconnect(receiver, sender=Matter)
+    assert seen == [("261129-SIGNAL", True)]
+    shouting = matter(org, "261129-EXPRES", title=Upper(Value("street light")))
+    insert(shouting)
+    assert Matter.objects.get(pk=shouting.pk).title == "STREET LIGHT"
+
+
+def test_a_refused_insert_writes_nothing_and_can_be_retried(org):
+    insert(matter(org, "261129-TWICE1"))
+    duplicate = matter(org, "261129-TWICE1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(duplicate)
+    assert duplicate.pk is None and duplicate._state.adding
+    duplicate.tracking_code = "261129-TWICE2"
+    insert(duplicate)
+    assert Matter.objects.filter(tracking_code__startswith="261129-TWICE").count() == 2
