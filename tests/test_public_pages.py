@@ -208,6 +208,20 @@ def test_an_unknown_or_inactive_harbor_code_is_404(client, org):
     assert client.get(f"/report/{org.other_harbor.code}/").status_code == 404
 
 
+def test_an_unknown_or_retired_category_is_refused_and_the_list_stays_current(client, category):
+    retired = CategoryFactory(domain=category.domain, name_zh="已停用的类别", active=False)
+    for value in (retired.pk, 987654, "x"):
+        response = report(client, category=value)
+        assert response.status_code == 400 and "选择一个有效的选项" in body(response)
+    assert not Matter.objects.exists()
+    # The forms share their field's query, never its results: a category switched on now is
+    # offered and accepted on the next page at once.
+    retired.active = True
+    retired.save()
+    assert "已停用的类别" in body(client.get("/report/"))
+    assert report(client, category=retired.pk).status_code == 302
+
+
 def test_categories_are_grouped_by_domain_with_not_sure_first(client, category):
     page = body(client.get("/report/"))
     select = page[page.index('name="category"'):]

@@ -38,6 +38,19 @@ class PhotosField(forms.FileField):
         return [f for f in files if f]
 
 
+class CategoryField(forms.ModelChoiceField):
+    """A category, offered grouped by domain (ReportForm sets the choices).
+
+    Each form's copy of the field shares the class's queryset instead of cloning it twice
+    (ModelChoiceField's copy), which was a good part of building the form for every report:
+    the queryset itself is never evaluated, so no results are cached on it for another
+    request to see. The choices come from category_groups(), the check of a submitted value
+    from queryset.get(), a new query each time."""
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
+
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -48,7 +61,7 @@ class ReportForm(forms.Form):
                                      "placeholder": _("Where, what, since when. For example: the pipe in the "
                                                       "corridor of building 5 has been leaking for three days.")}),
     )
-    category = forms.ModelChoiceField(
+    category = CategoryField(
         label=_("What is it about? (optional)"), queryset=Category.objects.filter(active=True), required=False,
         empty_label=_("Not sure"),
     )
@@ -71,11 +84,6 @@ class ReportForm(forms.Form):
         help_text=_("Only the staff handling your report can see it; it is stored encrypted."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Lazy: grouped only when the select is rendered, not for every submission.
-        self.fields["category"].choices = lambda: [("", _("Not sure")), *queries.category_groups()]
-
     def clean(self):
         data = super().clean()
         lat, lon = (data.get("lat") or "").strip(), (data.get("lon") or "").strip()
@@ -86,6 +94,11 @@ class ReportForm(forms.Form):
             except ValueError:
                 self.add_error("lat", _("The map point is incomplete; pick it again."))
         return data
+
+
+# The categories grouped by domain, computed only when the select is rendered (not for
+# every submission); set once on the class, the forms' copies of the field keep it.
+ReportForm.base_fields["category"].choices = lambda: [("", _("Not sure")), *queries.category_groups()]
 
 
 class TrackForm(forms.Form):

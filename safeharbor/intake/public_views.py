@@ -33,6 +33,7 @@ from safeharbor.intake.public_forms import (
     add_action_error,
 )
 from safeharbor.intake.uploads import MAX_PHOTO_BYTES, MAX_PHOTOS
+from safeharbor.lib.urls import fixed_url
 from safeharbor.matters.models import Matter
 
 RECEIPT = "intake_receipt"  # signed cookie: the codes of the last report, for the receipt page
@@ -105,7 +106,7 @@ def report(request, harbor_code: str | None = None):
             except ActionError as error:
                 add_action_error(form, error)
             else:
-                response = redirect("public:receipt")
+                response = redirect(fixed_url("public:receipt"))
                 set_pass(response, RECEIPT, {"code": matter.tracking_code, "check": check,
                                               "harbor": harbor.name if harbor else ""}, max_age=3600)
                 remember(request, response, matter.tracking_code, cookie=TRACKED)

@@ -221,9 +221,10 @@ def create_matter(
                 insert(matter)
                 _event(matter, actor, A.CREATED, public=True, at=created_at,
                        data={"source": source, "category": category.code if category else None})
-                for attachment in attachments:
-                    attachment.matter = matter
-                Attachment.objects.bulk_create(attachments)
+                if attachments:
+                    for attachment in attachments:
+                        attachment.matter = matter
+                    Attachment.objects.bulk_create(attachments)
             return matter, check
         except IntegrityError:
             matter.pk = None

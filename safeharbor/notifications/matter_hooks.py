@@ -20,8 +20,11 @@ A = MatterEvent.Action
 
 
 def on_matter_event(event: MatterEvent) -> None:
+    handler, matter = STAFF.get(event.action), event.matter
+    to_reporter = event.action in REPORTER_KINDS and matter.reporter_phone and not matter.anonymous
+    if handler is None and not to_reporter and event.action not in ME_TOO_ACTIONS:
+        return  # nobody to tell (e.g. an anonymous report, a handling note)
     with translation.override(settings.LANGUAGE_CODE):
-        handler = STAFF.get(event.action)
         if handler is not None:
             handler(event, event.matter)
         resident_messages(event, event.matter)

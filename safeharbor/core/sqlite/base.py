@@ -21,7 +21,7 @@ import os
 
 from django.db.backends.sqlite3 import base
 
-CHECKPOINT_EVERY = 64
+CHECKPOINT_EVERY = 128  # ~1,000 log pages a process (SQLite checkpoints at 1,000 by default)
 _write_commits = itertools.count(1)  # this process's, all threads (next() is atomic)
 
 
