@@ -248,8 +248,10 @@ def default_workers_threads() -> tuple[int, int]:
     2 x 4 threads ~440 reports/s, 4 gthread processes ~600/s, 4 sync processes ~630/s with
     p99 halved). PostgreSQL: a process per core with four threads, which overlap their waits
     on the database server."""
-    cores = os.cpu_count() or 1
-    workers, threads = (max(2, cores), 4) if os.environ.get("DATABASE_URL") else (2 * cores, 1)
+    # The cores this process may run on (a container's share, not the host's), and a ceiling:
+    # past it more processes only queue for the database and cost memory.
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers, threads = (min(max(2, cores), 8), 4) if os.environ.get("DATABASE_URL") else (min(2 * cores, 12), 1)
     return int(os.environ.get("WEB_WORKERS") or workers), int(os.environ.get("WEB_THREADS") or threads)
 
 

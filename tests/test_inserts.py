@@ -64,6 +64,18 @@ def test_receivers_and_expressions_go_through_save(org):
     assert Matter.objects.get(pk=shouting.pk).title == "STREET LIGHT"
 
 
+def test_an_expression_first_does_not_shape_the_rows_after_it(org):
+    from safeharbor.lib import inserts
+
+    inserts._statements.clear()  # as in a fresh process whose first matter has an expression
+    first = matter(org, "261129-FIRST1", title=Upper(Value("street light")))
+    insert(first)
+    second = matter(org, "261129-SECOND", title="quiet title")
+    insert(second)
+    titles = dict(Matter.objects.filter(pk__in=[first.pk, second.pk]).values_list("pk", "title"))
+    assert titles == {first.pk: "STREET LIGHT", second.pk: "quiet title"}
+
+
 def test_a_refused_insert_writes_nothing_and_can_be_retried(org):
     insert(matter(org, "261129-TWICE1"))
     duplicate = matter(org, "261129-TWICE1")

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -64,14 +65,22 @@ def load_taxonomy(source: str | Path | None = None, *, actor=None) -> dict[str, 
     return created
 
 
-def sync_area_paths(area) -> int:
-    """Refresh the copies of area paths kept on matters after `area`'s subtree moved."""
+def area_paths() -> dict[int, str]:
+    """Every area's tree path, to compare with after a change (sync_area_paths)."""
+    return dict(Area.objects.values_list("pk", "path"))
+
+
+def sync_area_paths(before: dict[int, str]) -> int:
+    """Bring the copies of area paths kept on matters in step after areas moved: treebeard
+    rewrites the paths of the moved subtree and may shift its new siblings. One statement
+    over the matters of the areas whose path changed; nothing when none did (a rename)."""
     from safeharbor.matters.models import Matter
 
-    updated = 0
-    for pk, path in Area.objects.filter(path__startswith=area.path).values_list("pk", "path"):
-        updated += Matter.objects.filter(area_id=pk).exclude(area_path=path).update(area_path=path)
-    return updated
+    moved = [pk for pk, path in Area.objects.values_list("pk", "path") if before.get(pk, path) != path]
+    if not moved:
+        return 0
+    current = Area.objects.filter(pk=OuterRef("area_id")).values("path")[:1]
+    return Matter.objects.filter(area_id__in=moved).update(area_path=Subquery(current))
 
 
 # Which encrypted fields of which models may be revealed, and through which scope.

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from safeharbor.core.actions import sync_area_paths
+from safeharbor.core.actions import area_paths, sync_area_paths
 from safeharbor.core.models import Area, AuditLog, Category, Domain, Harbor, Port, School, Unit, User, masked
 
 admin.site.site_header = _("Safe Harbor administration")
@@ -20,9 +20,10 @@ class AreaAdmin(TreeAdmin):
     list_filter = ["level"]
 
     def save_model(self, request, obj, form, change):
+        before = area_paths()
         super().save_model(request, obj, form, change)
         # Moving an area rewrites the paths of its subtree: keep the copies on rows in step.
-        sync_area_paths(Area.objects.get(pk=obj.pk))
+        sync_area_paths(before)
 
 
 @admin.register(Domain)
