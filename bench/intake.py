@@ -309,7 +309,7 @@ def main():
               f"{len(r['errors']):8d}{r['lost']:6d}{r['server_ms']:20.2f}{r['client_ms']:8.2f}")
     product, floor = results["resident report"], results["bare insert"]
     ratio = product["rate"] / floor["rate"] if floor["rate"] else 0
-    print(f"ratio report/bare: {ratio:.2f}  (targets: ≥ 200/s, p99 < 250 ms, 0 lost, ratio ≥ 0.5)")
+    print(f"ratio report/bare: {ratio:.3f}  (targets: ≥ 200/s, p99 < 250 ms, 0 lost, ratio ≥ 0.5)")
     for name, r in results.items():
         if r["errors"]:
             print(f"{name} errors:", sorted(set(r["errors"]))[:10])
