@@ -119,13 +119,12 @@ def mark_days(days) -> None:
     rows = [(ops.adapt_datefield_value(day), uuid.uuid4().hex, marked_at) for day in set(days)]
     if rows:
         table = ops.quote_name(RollupPending._meta.db_table)
-        sql = (f"INSERT INTO {table} (day, token, marked_at) VALUES (%s, %s, %s) ON CONFLICT (day)"
-               " DO UPDATE SET token = excluded.token, marked_at = excluded.marked_at")
         with connection.cursor() as cursor:
-            if len(rows) == 1:  # nearly always: the day of the matter that changed
-                cursor.execute(sql, rows[0])
-            else:
-                cursor.executemany(sql, rows)
+            cursor.executemany(
+                f"INSERT INTO {table} (day, token, marked_at) VALUES (%s, %s, %s) ON CONFLICT (day)"
+                " DO UPDATE SET token = excluded.token, marked_at = excluded.marked_at",
+                rows,
+            )
 
 
 def on_matter_event(event) -> None:

@@ -39,13 +39,17 @@ class PhotosField(forms.FileField):
 
 
 class CategoryField(forms.ModelChoiceField):
-    """A category, offered grouped by domain (ReportForm sets the choices).
+    """An active category, offered grouped by domain, the empty choice first.
 
-    Each form's copy of the field shares the class's queryset instead of cloning it twice
+    The grouped choices are computed when the select is rendered, not for every submission.
+    Each form's copy of the field shares this field's queryset instead of cloning it twice
     (ModelChoiceField's copy), which was a good part of building the form for every report:
     the queryset itself is never evaluated, so no results are cached on it for another
-    request to see. The choices come from category_groups(), the check of a submitted value
-    from queryset.get(), a new query each time."""
+    request to see; a submitted value is checked with queryset.get(), a new query each time."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Category.objects.filter(active=True), **kwargs)
+        self.choices = lambda: [("", self.empty_label), *queries.category_groups()]
 
     def __deepcopy__(self, memo):
         return forms.Field.__deepcopy__(self, memo)
@@ -61,10 +65,7 @@ class ReportForm(forms.Form):
                                      "placeholder": _("Where, what, since when. For example: the pipe in the "
                                                       "corridor of building 5 has been leaking for three days.")}),
     )
-    category = CategoryField(
-        label=_("What is it about? (optional)"), queryset=Category.objects.filter(active=True), required=False,
-        empty_label=_("Not sure"),
-    )
+    category = CategoryField(label=_("What is it about? (optional)"), required=False, empty_label=_("Not sure"))
     address = forms.CharField(
         label=_("Place"), required=False, max_length=200,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 永昌佳苑 building 5, unit 2"), "autocomplete": "off"}),
@@ -94,11 +95,6 @@ class ReportForm(forms.Form):
             except ValueError:
                 self.add_error("lat", _("The map point is incomplete; pick it again."))
         return data
-
-
-# The categories grouped by domain, computed only when the select is rendered (not for
-# every submission); set once on the class, the forms' copies of the field keep it.
-ReportForm.base_fields["category"].choices = lambda: [("", _("Not sure")), *queries.category_groups()]
 
 
 class TrackForm(forms.Form):

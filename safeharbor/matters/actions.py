@@ -80,7 +80,7 @@ def _event(matter: Matter, actor, action: str, *, before: str = "", note: str = 
         from_status=before, to_status=matter.status, note=note, unit=unit, data=data or {}, public=public,
         at=at or timezone.now(),
     )
-    insert(event)  # the statement compiled once: every change of every matter records an event
+    insert(event)  # its statement built once: every change of every matter records an event
     hooks.run_event_hooks(event)
     return event
 
@@ -221,10 +221,9 @@ def create_matter(
                 insert(matter)
                 _event(matter, actor, A.CREATED, public=True, at=created_at,
                        data={"source": source, "category": category.code if category else None})
-                if attachments:
-                    for attachment in attachments:
-                        attachment.matter = matter
-                    Attachment.objects.bulk_create(attachments)
+                for attachment in attachments:
+                    attachment.matter = matter
+                Attachment.objects.bulk_create(attachments)
             return matter, check
         except IntegrityError:
             matter.pk = None

@@ -21,13 +21,12 @@ A = MatterEvent.Action
 
 def on_matter_event(event: MatterEvent) -> None:
     handler, matter = STAFF.get(event.action), event.matter
-    to_reporter = event.action in REPORTER_KINDS and matter.reporter_phone and not matter.anonymous
-    if handler is None and not to_reporter and event.action not in ME_TOO_ACTIONS:
+    if handler is None and _reporter_kind(event, matter) is None and event.action not in ME_TOO_ACTIONS:
         return  # nobody to tell (e.g. an anonymous report, a handling note)
     with translation.override(settings.LANGUAGE_CODE):
         if handler is not None:
-            handler(event, event.matter)
-        resident_messages(event, event.matter)
+            handler(event, matter)
+        resident_messages(event, matter)
 
 
 # --- staff -----------------------------------------------------------------------------------
@@ -178,10 +177,16 @@ REPORTER_KINDS = {
 ME_TOO_ACTIONS = {A.DISPATCHED: "dispatched", A.RESOLVED: "resolved", A.REOPENED: "reopened"}
 
 
-def resident_messages(event, matter) -> None:
+def _reporter_kind(event, matter) -> str | None:
+    """The text message this event sends its reporter, if they gave a phone and their name."""
     kind = REPORTER_KINDS.get(event.action)
+    return kind if kind and matter.reporter_phone and not matter.anonymous else None
+
+
+def resident_messages(event, matter) -> None:
+    kind = _reporter_kind(event, matter)
     urgent = matter.urgency == Urgency.URGENT
-    if kind and matter.reporter_phone and not matter.anonymous:
+    if kind:
         unit = event.unit or matter.unit
         actions.queue_sms(
             kind, phone=matter.reporter_phone, key=f"event:{event.pk}:reporter", matter=matter, urgent=urgent,
