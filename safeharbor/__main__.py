@@ -242,16 +242,17 @@ def cmd_manage(args) -> None:
 def default_workers_threads() -> tuple[int, int]:
     """WEB_WORKERS and WEB_THREADS, else what suits the database.
 
-    SQLite: two processes per core, one thread each. Writers take turns there, and a thread
-    whose turn it is must also win the interpreter lock back from its sibling threads after
-    every statement, so the turn lasts longer and everyone waits (bench/intake.py, 2 cores:
-    2 x 4 threads ~440 reports/s, 4 gthread processes ~600/s, 4 sync processes ~630/s with
-    p99 halved). PostgreSQL: a process per core with four threads, which overlap their waits
-    on the database server."""
+    SQLite: one process per core (at least two), one thread each. Writers take turns there:
+    with threads, the thread whose turn it is must also win the interpreter lock back from its
+    siblings after every statement; with more processes than cores, the one whose turn it is
+    is more often put aside by the scheduler while the others queue behind it
+    (bench/intake.py, 2 cores, residents' reports/s: 2 sync processes 935-949, 3: 785-918,
+    4: 690-730, 2 x 4 threads ~440). PostgreSQL: a process per core with four threads, which
+    overlap their waits on the database server."""
     # The cores this process may run on (a container's share, not the host's), and a ceiling:
     # past it more processes only queue for the database and cost memory.
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    workers, threads = (min(max(2, cores), 8), 4) if os.environ.get("DATABASE_URL") else (min(2 * cores, 12), 1)
+    workers, threads = (min(max(2, cores), 8), 4) if os.environ.get("DATABASE_URL") else (min(max(2, cores), 12), 1)
     return int(os.environ.get("WEB_WORKERS") or workers), int(os.environ.get("WEB_THREADS") or threads)
 
 

@@ -1,12 +1,12 @@
 """lib.inserts.insert: a new row exactly as Model.save() writes it, with the statement
-compiled once."""
+compiled once; lib.inserts.prepare: the same, its values computed before the transaction."""
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import Value, signals
 from django.db.models.functions import Upper
 
-from safeharbor.lib.inserts import insert
+from safeharbor.lib.inserts import insert, prepare
 from safeharbor.matters.models import Matter, MatterEvent
 from tests.factories import CategoryFactory
 
@@ -85,3 +85,30 @@ def test_a_refused_insert_writes_nothing_and_can_be_retried(org):
     duplicate.tracking_code = "261129-TWICE2"
     insert(duplicate)
     assert Matter.objects.filter(tracking_code__startswith="261129-TWICE").count() == 2
+
+
+def test_a_first_event_prepared_before_its_matter_is_saved_points_to_it(org):
+    m = matter(org, "261129-LATE01")
+    event = MatterEvent(matter=m, action=MatterEvent.Action.CREATED, data={"source": "web"})
+    rows = [prepare(m), prepare(event, late=("matter",))]  # both before the transaction
+    assert m.pk is None and event.matter_id is None
+    with transaction.atomic():
+        for r in rows:
+            r.run()
+    assert MatterEvent.objects.get(pk=event.pk).matter_id == m.pk == event.matter_id
+    assert list(m.events.values_list("data", flat=True)) == [{"source": "web"}]
+
+
+def test_values_are_taken_when_prepared_and_a_missing_parent_is_refused_when_run(org):
+    m = matter(org, "261129-LATE02")
+    row = prepare(m)
+    m.description = "changed after prepare"  # not written: the values were computed already
+    row.run()
+    assert Matter.objects.get(pk=m.pk).description == "楼道灯坏了"
+    orphan = MatterEvent(matter=matter(org, "261129-LATE03"), action=MatterEvent.Action.CREATED)
+    late = prepare(orphan, late=("matter",))
+    with pytest.raises(ValueError, match="unsaved related object 'matter'"):
+        late.run()  # its matter was never saved
+    assert not MatterEvent.objects.filter(matter__tracking_code="261129-LATE03").exists()
+    with pytest.raises(ValueError, match="no foreign key"):
+        prepare(MatterEvent(matter=m, action=MatterEvent.Action.CREATED), late=("actor_name",))

@@ -20,7 +20,7 @@ from safeharbor.core.crypto import blind_index
 from safeharbor.core.errors import ActionError, ConflictError
 from safeharbor.core.models import Area, Category, Harbor, Unit, User
 from safeharbor.lib import codes, workdays
-from safeharbor.lib.inserts import insert
+from safeharbor.lib.inserts import insert, prepare
 from safeharbor.lib.memo import memo
 from safeharbor.matters import deadlines, hooks, rules
 from safeharbor.matters.models import (
@@ -75,14 +75,19 @@ def _load_for(actor, matter, action: str, *, expected_status: str | None = None)
 
 def _event(matter: Matter, actor, action: str, *, before: str = "", note: str = "", unit=None,
            data: dict | None = None, public: bool = False, at=None) -> MatterEvent:
-    event = MatterEvent(
+    event = _new_event(matter, actor, action, before=before, note=note, unit=unit, data=data, public=public, at=at)
+    insert(event)  # its statement built once: every change of every matter records an event
+    hooks.run_event_hooks(event)
+    return event
+
+
+def _new_event(matter: Matter, actor, action: str, *, before: str = "", note: str = "", unit=None,
+               data: dict | None = None, public: bool = False, at=None) -> MatterEvent:
+    return MatterEvent(
         matter=matter, actor=actor if getattr(actor, "is_authenticated", False) else None, action=action,
         from_status=before, to_status=matter.status, note=note, unit=unit, data=data or {}, public=public,
         at=at or timezone.now(),
     )
-    insert(event)  # its statement built once: every change of every matter records an event
-    hooks.run_event_hooks(event)
-    return event
 
 
 def _save(matter: Matter, *fields: str) -> None:
@@ -215,12 +220,16 @@ def create_matter(
         created_at=created_at, updated_at=created_at,
     )
     matter.reporter_phone_index = blind_index(matter.reporter_phone) if matter.reporter_phone else ""
+    event = _new_event(matter, actor, A.CREATED, public=True, at=created_at,
+                       data={"source": source, "category": category.code if category else None})
     while True:
+        # Both rows' values are computed before the transaction, which then only runs them.
+        rows = [prepare(matter), prepare(event, late=("matter",))]
         try:
             with transaction.atomic():
-                insert(matter)
-                _event(matter, actor, A.CREATED, public=True, at=created_at,
-                       data={"source": source, "category": category.code if category else None})
+                for row in rows:
+                    row.run()
+                hooks.run_event_hooks(event)
                 for attachment in attachments:
                     attachment.matter = matter
                 Attachment.objects.bulk_create(attachments)
