@@ -112,3 +112,19 @@ def test_values_are_taken_when_prepared_and_a_missing_parent_is_refused_when_run
     assert not MatterEvent.objects.filter(matter__tracking_code="261129-LATE03").exists()
     with pytest.raises(ValueError, match="no foreign key"):
         prepare(MatterEvent(matter=m, action=MatterEvent.Action.CREATED), late=("actor_name",))
+
+
+def test_a_field_that_writes_none_as_a_value_still_converts_it(org, monkeypatch):
+    from safeharbor.lib import inserts
+
+    lat = Matter._meta.get_field("lat")
+    plain = lat.get_db_prep_save
+    monkeypatch.setattr(lat, "get_db_prep_save", lambda value, connection: 0.0 if value is None else plain(value, connection))
+    inserts._statements.clear()  # the statement (and what it knows of each field) is built anew
+    try:
+        saved, inserted = matter(org, "261129-NONE01"), matter(org, "261129-NONE02")
+        saved.save()
+        insert(inserted)
+        assert Matter.objects.get(pk=inserted.pk).lat == Matter.objects.get(pk=saved.pk).lat == 0.0
+    finally:
+        inserts._statements.clear()

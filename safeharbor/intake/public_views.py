@@ -10,7 +10,7 @@ visitors leave no session rows behind.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -106,7 +106,7 @@ def report(request, harbor_code: str | None = None):
             except ActionError as error:
                 add_action_error(form, error)
             else:
-                response = redirect(fixed_url("public:receipt"))
+                response = HttpResponseRedirect(fixed_url("public:receipt"))
                 set_pass(response, RECEIPT, {"code": matter.tracking_code, "check": check,
                                               "harbor": harbor.name if harbor else ""}, max_age=3600)
                 remember(request, response, matter.tracking_code, cookie=TRACKED)

@@ -22,7 +22,8 @@ _statements: dict[tuple, tuple | None] = {}
 
 
 def _statement(model, connection) -> tuple | None:
-    """(fields, sql, returns_pk) for `model` on `connection`, or None if save() must do it."""
+    """(fields, sql, returns_pk, keeps_none) for `model` on `connection`, or None if save()
+    must do it."""
     key = (model, connection.alias)
     if key not in _statements:
         meta = model._meta
@@ -38,7 +39,10 @@ def _statement(model, connection) -> tuple | None:
             if returns_pk:
                 returning, _params = connection.ops.return_insert_columns([meta.pk])
                 sql = f"{sql} {returning}"
-            _statements[key] = (fields, sql, returns_pk)
+            # Which fields write None as NULL, asked once (a field's database value depends on
+            # the value and the connection only): most columns of a new matter are empty.
+            keeps_none = [field.get_db_prep_save(None, connection) is None for field in fields]
+            _statements[key] = (fields, sql, returns_pk, keeps_none)
     return _statements[key]
 
 
@@ -85,7 +89,7 @@ def prepare(obj, *, using: str | None = None, late: tuple[str, ...] = ()) -> Pre
     if (statement is None or obj.pk is not None
             or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)):
         return Prepared(obj, using)
-    fields, sql, returns_pk = statement
+    fields, sql, returns_pk, keeps_none = statement
     late_fields = [(i, field) for i, field in enumerate(fields) if field.name in late]
     if len(late_fields) != len(late):
         raise ValueError(f"{model.__name__} has no foreign key among {late!r}")
@@ -98,7 +102,8 @@ def prepare(obj, *, using: str | None = None, late: tuple[str, ...] = ()) -> Pre
     values = [field.pre_save(obj, True) for field in fields]
     if any(hasattr(value, "resolve_expression") for value in values):
         return Prepared(obj, using)
-    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
+    params = [None if value is None and none else field.get_db_prep_save(value, connection)
+              for field, value, none in zip(fields, values, keeps_none, strict=True)]
     return Prepared(obj, using, sql, params, returns_pk, late_fields)
 
 
