@@ -246,7 +246,7 @@ def default_workers_threads() -> tuple[int, int]:
     with threads, the thread whose turn it is must also win the interpreter lock back from its
     siblings after every statement; with more processes than cores, the one whose turn it is
     is more often put aside by the scheduler while the others queue behind it
-    (bench/intake.py, 2 cores, residents' reports/s: 2 sync processes 935-949, 3: 785-918,
+    (bench/intake.py, 2 cores, residents' reports/s: 2 sync processes 935-990, 3: 785-918,
     4: 690-730, 2 x 4 threads 681). PostgreSQL: a process per core with four threads, which
     overlap their waits on the database server."""
     # The cores this process may run on (a container's share, not the host's), and a ceiling:

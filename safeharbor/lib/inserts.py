@@ -90,15 +90,13 @@ def prepare(obj, *, using: str | None = None, late: tuple[str, ...] = ()) -> Pre
             or signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)):
         return Prepared(obj, using)
     fields, sql, returns_pk, keeps_none = statement
-    late_fields = [(i, field) for i, field in enumerate(fields) if field.name in late]
+    late_fields = [(i, field) for i, field in enumerate(fields) if field.name in late and field.is_relation]
     if len(late_fields) != len(late):
         raise ValueError(f"{model.__name__} has no foreign key among {late!r}")
-    if late_fields:
-        now = [field for field in model._meta.concrete_fields if field.name not in late]
-        if now:  # (an empty list would mean all fields to Django)
-            obj._prepare_related_fields_for_save(operation_name="save", fields=now)
-    else:
-        obj._prepare_related_fields_for_save(operation_name="save")
+    # The other related objects are checked now (the late ones at run()); the primary key is
+    # never late, so the list is never empty (which Django would read as all fields).
+    checked = [field for field in model._meta.concrete_fields if field.name not in late] if late else None
+    obj._prepare_related_fields_for_save(operation_name="save", fields=checked)
     values = [field.pre_save(obj, True) for field in fields]
     if any(hasattr(value, "resolve_expression") for value in values):
         return Prepared(obj, using)
